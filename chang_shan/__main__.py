@@ -1,0 +1,3 @@
+from chang_shan.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,222 @@
+"""Record every write in the change journal, and undo the last action.
+
+A session that was ``begin()``-ed here records, at each flush, one ``ChangeRow`` per inserted,
+updated or deleted mapped row (old and new column values), under one ``ChangeSet`` named after
+the user's action. ``undo_last`` replays the newest not-yet-undone set backwards, refusing if a
+later change touched the same rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, and_, delete, event, insert, inspect, select, update
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
+
+from chang_shan.db.base import Base, utcnow
+from chang_shan.db.models.journal import ChangeRow, ChangeSet
+from chang_shan.errors import DomainError
+
+_ACTION = "chang_shan.journal.action"
+_SET = "chang_shan.journal.set"
+_USER = "chang_shan.journal.user"
+_PENDING = "chang_shan.journal.pending"
+_UNTRACKED = {"change_set", "change_row", "app_meta"}
+
+
+def begin(session: Session, action: str, *, user_name: str = "") -> None:
+    session.info[_ACTION] = action
+    session.info[_USER] = user_name
+
+
+def current_set_id(session: Session) -> int | None:
+    """The journal entry of the running action, once something has been flushed."""
+    return session.info.get(_SET)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$dt" in value:
+            return datetime.fromisoformat(value["$dt"])
+        if "$d" in value:
+            return date.fromisoformat(value["$d"])
+        if "$dec" in value:
+            return Decimal(value["$dec"])
+    return value
+
+
+def _columns(obj: Base):  # noqa: ANN202 - (attribute key, column name) pairs
+    return [(attr.key, attr.columns[0].name) for attr in inspect(obj).mapper.column_attrs]
+
+
+def _plain(value: Any) -> Any:
+    return None if value in (NO_VALUE, NEVER_SET) else _encode(value)
+
+
+def _all_values(obj: Base) -> dict[str, Any]:
+    return {column: _plain(getattr(obj, key)) for key, column in _columns(obj)}
+
+
+def _changed_values(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, column in _columns(obj):
+        history = state.attrs[key].load_history()
+        if not history.has_changes():
+            continue
+        old = _plain(history.deleted[0]) if history.deleted else None
+        new = _plain(history.added[0]) if history.added else None
+        if old != new:
+            before[column] = old
+            after[column] = new
+    return before, after
+
+
+def _resident_of(table: str, values: dict[str, Any]) -> int | None:
+    if table == "resident":
+        return values.get("id")
+    return values.get("resident_id")
+
+
+def _tracked(obj: object) -> bool:
+    return isinstance(obj, Base) and obj.__table__.name not in _UNTRACKED  # type: ignore[attr-defined]
+
+
+def _pending(obj: Base) -> list | None:
+    session = object_session(obj)
+    if session is None or session.info.get(_ACTION) is None:
+        return None
+    return session.info.setdefault(_PENDING, [])
+
+
+# Mapper events see every row the flush writes, orphans removed by a cascade included.
+@event.listens_for(Base, "before_update", propagate=True)
+def _on_update(_mapper, _connection, obj: Base) -> None:  # noqa: ANN001
+    pending = _pending(obj)
+    if pending is not None and _tracked(obj):
+        before, after = _changed_values(obj)
+        if before or after:
+            pending.append(("update", obj, before, after))
+
+
+@event.listens_for(Base, "before_delete", propagate=True)
+def _on_delete(_mapper, _connection, obj: Base) -> None:  # noqa: ANN001
+    pending = _pending(obj)
+    if pending is not None and _tracked(obj):
+        pending.append(("delete", obj, _all_values(obj), None))
+
+
+@event.listens_for(Base, "after_insert", propagate=True)
+def _on_insert(_mapper, _connection, obj: Base) -> None:  # noqa: ANN001
+    pending = _pending(obj)
+    if pending is not None and _tracked(obj):
+        pending.append(("insert", obj, None, None))
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    connection = session.connection()
+    set_id = session.info.get(_SET)
+    if set_id is None:
+        set_id = connection.execute(
+            insert(ChangeSet.__table__).values(
+                at=utcnow(), user_name=session.info.get(_USER, ""),
+                action=session.info[_ACTION], undone=False,
+            )
+        ).inserted_primary_key[0]
+        session.info[_SET] = set_id
+    rows = []
+    for op, obj, before, after in pending:
+        table = obj.__table__  # type: ignore[attr-defined]
+        values = _all_values(obj) if op != "delete" else before
+        if op == "insert":
+            after = values
+        key = {c.name: values[c.name] for c in table.primary_key.columns}
+        rows.append(
+            {
+                "change_set_id": set_id, "table_name": table.name, "row_key": key, "op": op,
+                "before": before, "after": after,
+                "resident_id": _resident_of(table.name, values),
+            }
+        )
+    connection.execute(insert(ChangeRow.__table__), rows)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_SET, None)
+    session.info.pop(_PENDING, None)
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]  # type: ignore[return-value]
+
+
+def _where(table: Table, key: dict[str, Any]):  # noqa: ANN202
+    return and_(*(table.c[name] == _decode(value) for name, value in key.items()))
+
+
+def last_undoable(session: Session) -> ChangeSet | None:
+    return session.scalars(
+        select(ChangeSet)
+        .where(ChangeSet.undone.is_(False), ChangeSet.undoes_id.is_(None))
+        .order_by(ChangeSet.id.desc())
+        .limit(1)
+    ).first()
+
+
+def undo_last(session: Session, *, user_name: str = "") -> str:
+    """Revert the newest action that has not been undone. Returns its name.
+
+    Runs inside the caller's transaction. Raises ``DomainError`` when there is nothing to undo
+    or the rows were changed again since (the data is then left as it is).
+    """
+    target = last_undoable(session)
+    if target is None:
+        raise DomainError("没有可以撤销的操作。")
+    session.info[_ACTION] = None  # the revert itself is recorded below, not row by row
+    for row in reversed(target.rows):
+        table = _table(row.table_name)
+        where = _where(table, row.row_key)
+        if row.op == "insert":
+            session.execute(delete(table).where(where))
+        elif row.op == "delete":
+            session.execute(insert(table).values({k: _decode(v) for k, v in (row.before or {}).items()}))
+        else:
+            current = session.execute(select(table).where(where)).mappings().first()
+            if current is None:
+                raise DomainError(f"无法撤销“{target.action}”：记录已不存在。")
+            for column, value in (row.after or {}).items():
+                if column == "version" or column == "updated_at":
+                    continue
+                if _encode(current[column]) != value:
+                    raise DomainError(f"无法撤销“{target.action}”：该记录之后又被修改过。")
+            values = {k: _decode(v) for k, v in (row.before or {}).items() if k != "updated_at"}
+            if "version" in table.c and "version" not in values:
+                values["version"] = table.c.version + 1
+            elif "version" in values:
+                values["version"] = current["version"] + 1
+            session.execute(update(table).where(where).values(values))
+    target.undone = True
+    session.add(ChangeSet(action=f"撤销：{target.action}", user_name=user_name, undoes_id=target.id))
+    session.flush()
+    session.expire_all()
+    return target.action

@@ -1,0 +1,25 @@
+"""All mapped classes. Import from here so every table is registered on ``Base.metadata``."""
+
+from chang_shan.db.base import Base
+from chang_shan.db.models.places import Building, Grid, Household, HouseholdTag, Organisation, Unit
+from chang_shan.db.models.people import Movement, Resident, ResidentGroup
+from chang_shan.db.models.roles import RoleAssignment
+from chang_shan.db.models.meta import AppMeta
+from chang_shan.db.models.journal import ChangeRow, ChangeSet
+
+__all__ = [
+    "AppMeta",
+    "Base",
+    "Building",
+    "ChangeRow",
+    "ChangeSet",
+    "Grid",
+    "Household",
+    "HouseholdTag",
+    "Movement",
+    "Organisation",
+    "Resident",
+    "ResidentGroup",
+    "RoleAssignment",
+    "Unit",
+]
