@@ -30,6 +30,8 @@ class Resident(Base):
     # GB 11643, 18 characters, upper-case X. Unique when present (some newcomers have none yet).
     id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
+    # Toneless pinyin of the name, for sorting by name the way people read it (see population/pinyin.py).
+    name_pinyin: Mapped[str] = mapped_column(String(300), default="", index=True)
     sex_code: Mapped[str] = mapped_column(String(1), default="0")  # GB/T 2261.1
     birth_date: Mapped[date | None] = mapped_column(Date, index=True)
     ethnicity_code: Mapped[str] = mapped_column(String(2), default="01")  # GB/T 3304

@@ -136,6 +136,7 @@ def upgrade() -> None:
     sa.Column('household_id', sa.Integer(), nullable=True),
     sa.Column('id_number', sa.String(length=18), nullable=True),
     sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('name_pinyin', sa.String(length=300), nullable=False),
     sa.Column('sex_code', sa.String(length=1), nullable=False),
     sa.Column('birth_date', sa.Date(), nullable=True),
     sa.Column('ethnicity_code', sa.String(length=2), nullable=False),
@@ -161,6 +162,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_resident_birth_date'), ['birth_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_name_pinyin'), ['name_pinyin'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_phone'), ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_status'), ['status'], unique=False)
 
