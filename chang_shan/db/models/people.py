@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 RESIDENT_STATUSES = ("在册", "已迁出", "已故")
 RESIDENCE_TYPES = ("户籍", "常住", "流动", "人户分离")
-MOVEMENT_KINDS = ("登记", "迁入", "户内迁移", "迁出", "死亡", "变更户主", "恢复")
+MOVEMENT_KINDS = ("登记", "迁入", "转户", "迁出", "死亡", "变更户主")
 
 
 class Resident(Base):
