@@ -1,0 +1,189 @@
+"""Start the window: the Qt application (CJK fonts, readable size), the database (lock, migrate),
+the demo community on first start, the main window.
+
+``run_gui(data_dir)`` is what ``chang-shan`` with no arguments calls. A second instance on the same
+data folder, or a database from a newer version, is refused with a Chinese message box and a
+non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from chang_shan import APP_NAME, APP_TITLE
+from chang_shan.errors import AlreadyRunning, EnvironmentProblem, NewerDatabase
+from chang_shan.ui import ops as ops_module
+
+if TYPE_CHECKING:
+    from chang_shan.db.database import Database
+    from chang_shan.paths import DataDir
+    from chang_shan.ui.main_window import MainWindow
+    from chang_shan.ui.ops import Operations
+
+# Common text first, then families that cover CJK Extension B (𠀀 U+20000 …), so rare
+# characters in names render instead of showing boxes. Missing families are skipped by Qt.
+FONT_FAMILIES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "微软雅黑",
+    "PingFang SC", "WenQuanYi Micro Hei", "SimSun",
+    "HanaMinA", "HanaMinB", "BabelStone Han", "SimSun-ExtB", "MingLiU-ExtB",
+)
+BASE_POINT_SIZE = 12  # readable for elderly eyes; 查看 → 放大字号 goes further
+NO_DEMO_ENV = "CHANG_SHAN_NO_DEMO"
+DEMO_DECLINED_KEY = "ui.demo_declined"
+EXIT_REFUSED = 2
+current_window: MainWindow | None = None  # the open window (tests drive it with exec_loop=False)
+
+STYLE_SHEET = """
+QListWidget#sidebar { background: #f3f5f8; border: none; border-right: 1px solid #d0d5dc; padding-top: 6px; }
+QListWidget#sidebar::item { padding: 10px 8px; }
+QListWidget#sidebar::item:selected { background: #1f5fa8; color: white; }
+QLabel#panelTitle { font-weight: bold; }
+QToolBar { spacing: 4px; }
+QToolButton { padding: 3px 8px; }
+QTableView { gridline-color: #e1e4e8; }
+QTableView::item:selected, QTreeView::item:selected { background: #1f5fa8; color: white; }
+"""
+
+
+def ui_font(point_size: int = BASE_POINT_SIZE) -> QFont:
+    font = QFont()
+    font.setFamilies(list(FONT_FAMILIES))
+    font.setPointSize(point_size)
+    return font
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setApplicationName(APP_NAME)
+        QGuiApplication.setApplicationDisplayName(APP_TITLE)
+        QGuiApplication.setDesktopFileName(APP_NAME)
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setFont(ui_font())
+    app.setStyleSheet(STYLE_SHEET)
+    return app  # type: ignore[return-value]
+
+
+def refusal_message(exc: BaseException) -> tuple[str, str]:
+    """Title and text of the box shown when the data folder cannot be opened."""
+    if isinstance(exc, AlreadyRunning):
+        return "长山已在运行", exc.message
+    if isinstance(exc, NewerDatabase):
+        return "需要更新版本的程序", exc.message
+    if isinstance(exc, EnvironmentProblem):
+        return "无法打开数据", exc.message
+    if isinstance(exc, OSError):
+        return "无法打开数据文件夹", f"读写数据文件夹时出错：{exc.strerror or exc}（{exc.filename or ''}）。"
+    return "无法打开数据", str(exc)
+
+
+def open_database(data_dir: DataDir) -> Database:
+    """Lock the data folder and bring the database to the current schema (or raise)."""
+    from chang_shan.db.database import Database
+
+    return Database.open(data_dir)
+
+
+def wants_demo(db: Database) -> bool:
+    """First start: nothing entered yet, and the user has not cancelled the demo before."""
+    if os.environ.get(NO_DEMO_ENV, "") not in ("", "0"):
+        return False
+    from sqlalchemy import exists, select
+
+    from chang_shan.db.models import AppMeta, Grid, Resident
+
+    with db.reader() as session:
+        if session.scalar(select(exists().where(Resident.id.is_not(None)))):
+            return False
+        if session.scalar(select(exists().where(Grid.id.is_not(None)))):
+            return False
+        return session.get(AppMeta, DEMO_DECLINED_KEY) is None
+
+
+def mark_demo_declined(db: Database) -> None:
+    from datetime import datetime
+
+    from chang_shan.db.models import AppMeta
+
+    with db.sessions() as session, session.begin():
+        session.merge(AppMeta(key=DEMO_DECLINED_KEY, value=datetime.now().isoformat(timespec="seconds")))
+
+
+def build_demo_in_window(window: MainWindow, ops: Operations) -> None:
+    """The demo community, built on the worker under a progress dialog; cancel = declined."""
+    from chang_shan.ui.progress_dialog import run_with_progress
+
+    def work(progress):  # noqa: ANN001, ANN202 - a chang_shan.progress.Progress
+        from chang_shan.demo.builder import build_demo
+
+        return build_demo(ops.db, scale=1, progress=progress)
+
+    def done(summary: object) -> None:
+        ops.notify_changed("")
+        describe = getattr(summary, "describe", None)
+        window.statusBar().showMessage("已生成演示社区。" + (describe() if callable(describe) else ""), 15000)
+
+    def cancelled() -> None:
+        mark_demo_declined(ops.db)
+        ops.notify_changed("")
+        window.statusBar().showMessage("已取消生成演示社区；以后也不会再自动生成。", 15000)
+
+    run_with_progress(ops, window, "第一次使用：正在生成演示社区（约 7,000 位虚构居民）…", work,
+                      success=done, cancelled=cancelled)
+
+
+def show_window(window: MainWindow) -> None:
+    """Maximised on an office screen (1366×768 and the like), a comfortable size on larger ones."""
+    screen = QGuiApplication.primaryScreen()
+    available = screen.availableGeometry() if screen is not None else None
+    if available is not None and (available.width() < 1500 or available.height() < 900):
+        window.resize(available.size())
+        window.showMaximized()
+    else:
+        window.resize(1440, 900)
+        window.show()
+
+
+def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: bool = True) -> int:
+    """Open the window on ``data_dir``; returns the exit code.
+
+    ``exec_loop=False`` (tests) returns 0 once the window is up, leaving it open; the caller
+    closes it with ``close_gui``.
+    """
+    app = make_application(argv)
+    try:
+        db = open_database(data_dir)
+    except (EnvironmentProblem, OSError) as exc:
+        title, text = refusal_message(exc)
+        ops_module.message_box(None, "critical", title, text, "")
+        return EXIT_REFUSED
+
+    from chang_shan.ui.main_window import MainWindow
+    from chang_shan.ui.ops import Operations
+
+    ops = Operations(db)
+    window = MainWindow(ops)
+    window.start()
+    show_window(window)
+    if wants_demo(db):
+        build_demo_in_window(window, ops)
+    global current_window
+    current_window = window
+    if not exec_loop:
+        return 0
+    try:
+        return app.exec()
+    finally:
+        close_gui(window)
+
+
+def close_gui(window: MainWindow) -> None:
+    window.close()
+    window.ops.shutdown()
+    window.ops.db.close()

@@ -1,0 +1,202 @@
+"""The main window: a sidebar of ledgers, one screen per ledger, menus and a status bar. Thin:
+the screens do the work; this frame only routes menu commands to the current screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from chang_shan import APP_TITLE, __version__
+from chang_shan.ui import ops as ops_module
+from chang_shan.ui.screens.placeholder import PlaceholderScreen
+from chang_shan.ui.screens.population import PopulationScreen
+
+if TYPE_CHECKING:
+    from chang_shan.ui.ops import Operations
+
+# (title, description) of the ledgers still to come, in the sidebar's order.
+LATER_LEDGERS = (
+    ("居民健康库", "慢病、残疾、过敏、家庭医生、随访记录和包保责任人。"),
+    ("便民档案库", "上门服务、百姓说事点、乐龄食堂和燃气报警器等安全设备。"),
+    ("遗嘱库", "遗嘱登记、保管位置和查阅权限。"),
+    ("党建与志愿者", "党员、志愿服务队、服务时长和红马甲积分。"),
+    ("议事调解与物业", "四步议事、人民调解、物业费和诚信借款。"),
+)
+MIN_FONT, MAX_FONT = 10, 22
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.setWindowTitle(APP_TITLE)
+        self.setMinimumSize(QSize(1000, 600))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("台账")
+        self.stack = QStackedWidget()
+        self.population = PopulationScreen(ops)
+        self.screens: list[Any] = [self.population]
+        self.screens += [PlaceholderScreen(title, text) for title, text in LATER_LEDGERS]
+        for screen in self.screens:
+            self.sidebar.addItem(screen.title)
+            self.stack.addWidget(screen)
+            screen.statusChanged.connect(self._screen_status)
+        em = self.fontMetrics().horizontalAdvance("中")
+        self.sidebar.setFixedWidth(int(8.5 * em))
+        self.sidebar.currentRowChanged.connect(self._show_screen)
+
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+        self.status_text = QLabel("")
+        self.folder_text = QLabel(f"数据文件夹：{ops.db.data_dir.root}")
+        self.folder_text.setStyleSheet("color: #555555;")
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.folder_text)
+
+        self._build_menus()
+        ops.changed.connect(lambda _action: self.update_undo())
+        self.sidebar.setCurrentRow(0)
+
+    # --- menus -------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.quit_action = self._action("退出", self.close, QKeySequence("Ctrl+Q"))
+        file_menu.addAction(self.quit_action)
+
+        edit = bar.addMenu("编辑(&E)")
+        self.undo_action = self._action("撤销", self.undo, QKeySequence("Ctrl+Z"))
+        self.undo_action.setEnabled(False)
+        edit.addAction(self.undo_action)
+        edit.addSeparator()
+        self.find_action = self._action("查找居民", self.focus_search, QKeySequence("Ctrl+F"))
+        self.new_action = self._action("新增居民", self.new_record, QKeySequence("Ctrl+N"))
+        self.open_action = self._action("打开所选记录", self.open_current, QKeySequence("Ctrl+O"))
+        edit.addActions([self.find_action, self.new_action, self.open_action])
+
+        view = bar.addMenu("查看(&V)")
+        self.bigger_action = self._action("放大字号", lambda: self.change_font(+1), QKeySequence("Ctrl+="))
+        self.smaller_action = self._action("缩小字号", lambda: self.change_font(-1), QKeySequence("Ctrl+-"))
+        self.refresh_action = self._action("刷新", self.refresh, QKeySequence("F5"))
+        view.addActions([self.bigger_action, self.smaller_action])
+        view.addSeparator()
+        view.addAction(self.refresh_action)
+
+        help_menu = bar.addMenu("帮助(&H)")
+        self.about_action = self._action("关于长山", self.about)
+        help_menu.addAction(self.about_action)
+
+    # --- screens -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Submit the first queries (the table, then the tree, then the undo state)."""
+        self.population.start()
+        self.update_undo()
+
+    def _show_screen(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        screen = self.screens[row]
+        if isinstance(screen, PlaceholderScreen):
+            screen.start()
+        for act in (self.find_action, self.new_action, self.open_action):
+            act.setEnabled(screen is self.population)
+
+    @property
+    def current_screen(self) -> Any:
+        return self.stack.currentWidget()
+
+    def _screen_status(self, text: str) -> None:
+        if self.sender() is self.current_screen:
+            self.status_text.setText(text)
+
+    def focus_search(self) -> None:
+        self.sidebar.setCurrentRow(0)
+        self.population.focus_search()
+
+    def new_record(self) -> None:
+        self.sidebar.setCurrentRow(0)
+        self.population.new_record()
+
+    def open_current(self) -> None:
+        if self.current_screen is self.population:
+            self.population.open_current()
+
+    def refresh(self) -> None:
+        self.ops.notify_changed("")
+
+    # --- undo --------------------------------------------------------------------------------
+
+    def update_undo(self) -> None:
+        from chang_shan.population.undo import last_action
+
+        self.ops.query(last_action, success=self._set_undo, parent=self)
+
+    def _set_undo(self, action: str | None) -> None:
+        self.undo_action.setEnabled(action is not None)
+        self.undo_action.setText(f"撤销：{action}" if action else "撤销")
+        self.undo_action.setData(action)
+
+    def undo(self) -> None:
+        action = self.undo_action.data()
+        if not action:
+            return
+        if not ops_module.ask(self, "撤销", f"撤销“{action}”？\n撤销后不能恢复。"):
+            return
+        from chang_shan.population.undo import undo_last
+
+        self.undo_action.setEnabled(False)  # no second undo while this one runs
+        self.ops.change(f"撤销：{action}", undo_last, success=lambda undone: self.statusBar().showMessage(
+            f"已撤销：{undone}", 8000), failure=self._undo_failed, parent=self)
+
+    def _undo_failed(self, exc: BaseException) -> None:
+        self.update_undo()
+        ops_module.show_error(self, exc)
+
+    # --- view --------------------------------------------------------------------------------
+
+    def change_font(self, step: int) -> None:
+        app = QApplication.instance()
+        font = app.font()  # type: ignore[union-attr]
+        size = max(MIN_FONT, min(MAX_FONT, round(font.pointSizeF()) + step))
+        font.setPointSize(size)
+        app.setFont(font)  # type: ignore[union-attr]
+        self.population.table.apply_widths()
+        self.statusBar().showMessage(f"字号：{size}", 3000)
+
+    def about(self) -> None:
+        ops_module.message_box(
+            self, "information", "关于长山",
+            f"{APP_TITLE}  版本 {__version__}\n\n社区居委会的离线台账程序。\n数据文件夹：{self.ops.db.data_dir.root}", "",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.accept()

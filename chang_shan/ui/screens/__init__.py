@@ -1,0 +1,1 @@
+"""One module per screen (ledger) of the main window."""

@@ -1,0 +1,252 @@
+"""万家数据库: the place tree, the search and filters, the resident table and the household panel.
+
+Everything that reads the database goes through ``Operations`` (the worker thread) except the
+table's page fetches (a hundred rows by primary key, a few milliseconds). After any change the
+table, the tree and the panel refresh and the selected resident stays selected when possible.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QSplitter, QToolBar, QTreeView, QVBoxLayout, QWidget
+
+from chang_shan.ui.models.place_tree import ALL, Place, PlaceTreeModel
+from chang_shan.ui.models.resident_table import ResidentTableModel
+from chang_shan.ui.widgets.filter_bar import FilterBar
+from chang_shan.ui.widgets.household_panel import HouseholdPanel
+from chang_shan.ui.widgets.resident_actions import ResidentActions, Selection
+from chang_shan.ui.widgets.resident_table_view import ResidentTableView
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from chang_shan.ui.ops import Operations
+
+
+class PopulationScreen(QWidget):
+    title = "万家数据库"
+    statusChanged = Signal(str)
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.place: Place = ALL
+        self._keep_resident: int | None = None
+        self._panel_request = 0
+
+        # --- left: the place tree ---
+        self.tree_model = PlaceTreeModel(self)
+        self.tree_model.runner = self._run_query
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAccessibleName("网格楼栋单元")
+        self.tree.expanded.connect(self.tree_model.load_households)
+        self.tree.selectionModel().currentChanged.connect(self._on_place_changed)
+        self.tree.setCurrentIndex(self.tree_model.all_index())
+
+        # --- centre: filters, actions, table ---
+        self.filters = FilterBar()
+        self.filters.changed.connect(self.reload_table)
+        self.model = ResidentTableModel(ops.db, runner=self._run_query, parent=self)
+        self.model.loaded.connect(self._on_loaded)
+        self.table = ResidentTableView()
+        self.table.setModel(self.model)
+        self.table.apply_widths()
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)  # the first query runs in start(), not here
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._on_sort_indicator)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.openRequested.connect(self._open_row)
+
+        self.actions = ResidentActions(ops.db, self.selection, self)
+        self.actions.saved.connect(self._on_saved)
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for index, act in enumerate(self.actions.all):
+            if index in (1, 5, 7):
+                self.toolbar.addSeparator()
+            self.toolbar.addAction(act)
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.filters)
+        centre_layout.addWidget(self.toolbar)
+        centre_layout.addWidget(self.table, 1)
+
+        # --- right: the household of the selected resident ---
+        self.panel = HouseholdPanel()
+        self.panel.memberActivated.connect(self.select_resident)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setChildrenCollapsible(False)
+        em = self.fontMetrics().horizontalAdvance("中")
+        self.splitter.setSizes([14 * em, 60 * em, 16 * em])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+
+        ops.changed.connect(self._on_data_changed)
+
+    # --- running queries on the worker -------------------------------------------------------
+
+    def _run_query(self, job: Any, done: Any) -> None:
+        self.ops.query(job, success=done, parent=self)
+
+    def start(self) -> None:
+        """First load: the table first (what the user looks at), then the tree's counts."""
+        self.reload_table()
+        self.reload_tree()
+
+    def reload_table(self) -> None:
+        from chang_shan.population.query import ResidentFilter
+
+        values = self.filters.values()
+        place = self.place
+        filt = ResidentFilter(
+            text=values["text"], grid_id=place.grid_id, building_id=place.building_id,
+            unit_id=place.unit_id, household_id=place.household_id, age_band=values["age_band"],
+            group=values["group"], include_inactive=values["include_inactive"],
+        )
+        if self._keep_resident is None:
+            self._keep_resident = self.current_resident_id()
+        self.filters.show_count(0, loading=True)
+        self.model.set_filter(filt)
+
+    def reload_tree(self) -> None:
+        from chang_shan.population.places import place_tree
+
+        self.ops.query(place_tree, success=self._set_tree, parent=self)
+
+    def _set_tree(self, grids: list) -> None:
+        self.tree_model.set_tree(grids)
+        index = self.tree_model.index_of(self.place)
+        if not index.isValid():  # the place is gone (e.g. undo of a new household)
+            index = self.tree_model.all_index()
+        if self.tree.currentIndex() != index:
+            self.tree.setCurrentIndex(index)
+        self.tree.expand(self.tree_model.all_index())
+
+    # --- reacting -------------------------------------------------------------------------------
+
+    def _on_loaded(self, count: int) -> None:
+        self.filters.show_count(count)
+        keep, self._keep_resident = self._keep_resident, None
+        row = self.model.row_of(keep) if keep is not None else None
+        if row is not None:
+            self.table.select_row(row)
+        else:
+            self.table.clear_current()
+            self._on_selection_changed()
+        self.statusChanged.emit(f"{self.place_label()}：共 {count:,} 人")
+
+    def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
+        from chang_shan.ui.models.resident_table import COLUMNS
+
+        if COLUMNS[column].sort_key is None:  # 人群类别: put the indicator back
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column,
+                                    Qt.SortOrder.DescendingOrder if self.model.descending else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        self._keep_resident = self.current_resident_id()
+
+    def _on_place_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        place = self.tree_model.place(current)
+        if place == self.place:
+            return
+        self.place = place
+        self.reload_table()
+
+    def _on_selection_changed(self, *_args: QItemSelection) -> None:
+        self.actions.update_enabled()
+        resident_id = self.current_resident_id()
+        row = self.table.current_row()
+        data = self.model.row_data(row) if row is not None else None
+        household_id = data.household_id if data is not None else None
+        self._panel_request += 1
+        request = self._panel_request
+        if household_id is None:
+            self.panel.show_nothing("" if resident_id is None else "此人目前不在任何户中（已迁出或已故）。")
+            return
+        from chang_shan.population.households import household_detail
+
+        def shown(detail: Any) -> None:
+            if request == self._panel_request:
+                self.panel.show_household(detail, selected_resident=resident_id)
+
+        self.ops.query(lambda s: household_detail(s, household_id), success=shown,
+                       failure=lambda _exc: self.panel.show_nothing("读取户信息失败。"), parent=self)
+
+    def _on_saved(self, action: str, resident_id: int | None) -> None:
+        if resident_id is not None:
+            self._keep_resident = resident_id
+        self.ops.notify_changed(action)
+
+    def _on_data_changed(self, _action: str) -> None:
+        """After any saved change (or undo): refresh everything, keeping the selection."""
+        if self._keep_resident is None:
+            self._keep_resident = self.current_resident_id()
+        self.reload_table()
+        self.reload_tree()
+
+    def _open_row(self, row: int) -> None:
+        resident_id = self.model.resident_id(row)
+        if resident_id is not None:
+            self.actions.open_resident(resident_id)
+
+    # --- for the main window and the actions ------------------------------------------------
+
+    def current_resident_id(self) -> int | None:
+        row = self.table.current_row()
+        return self.model.resident_id(row) if row is not None else None
+
+    def selection(self) -> Selection:
+        row = self.table.current_row()
+        data = self.model.row_data(row) if row is not None else None
+        household_id = data.household_id if data is not None else None
+        if household_id is None and self.place.kind == "household":
+            household_id = self.place.household_id
+        return Selection(
+            resident_id=data.id if data is not None else None,
+            resident_name=data.name if data is not None else "",
+            resident_active=data is not None and data.status == "在册",
+            household_id=household_id,
+            place=self.place,
+        )
+
+    def select_resident(self, resident_id: int) -> None:
+        row = self.model.row_of(resident_id)
+        if row is not None:
+            self.table.select_row(row)
+
+    def place_label(self) -> str:
+        if self.place.kind == "all":
+            return "全部居民"
+        index = self.tree_model.index_of(self.place)
+        return str(index.data()).split("（")[0] if index.isValid() else ""
+
+    def focus_search(self) -> None:
+        self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.search.selectAll()
+
+    def new_record(self) -> None:
+        self.actions.on_new_resident()
+
+    def open_current(self) -> None:
+        row = self.table.current_row()
+        if row is not None:
+            self._open_row(row)

@@ -1,0 +1,1 @@
+"""Reusable pieces of the screens: filter bar, table view, household panel, action bar."""
