@@ -3,7 +3,7 @@
 #
 #   ./dev.sh run   [ARGS…]   set up, then open the program (.venv/bin/chang-shan ARGS…)
 #   ./dev.sh test  [ARGS…]   set up, then run all tests offscreen (ARGS go to pytest)
-#   ./dev.sh bench [ARGS…]   set up, then run the benchmarks (bench/run.py ARGS…)
+#   ./dev.sh bench [ARGS…]   set up, then run the benchmarks (python -m bench ARGS…; or bench NAME …)
 #   ./dev.sh build           set up, then build the one-folder app with PyInstaller (dist/chang-shan/)
 #   ./dev.sh setup           only set up
 #
@@ -190,10 +190,18 @@ cmd_test() {
 }
 
 cmd_bench() {
+    # ./dev.sh bench [ARGS…] runs the benchmark suite (python -m bench); ./dev.sh bench NAME [ARGS…]
+    # runs one module, bench/NAME.py (e.g. ./dev.sh bench synthetic --data-dir /tmp/x --scale 15).
     setup test
-    [[ -f bench/run.py ]] || die "bench/run.py does not exist yet"
     export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
-    exec "$VENV/bin/python" bench/run.py "$@"
+    if [[ $# -gt 0 && "$1" != -* && -f "bench/$1.py" ]]; then
+        local module="bench.$1"
+        shift
+        exec "$VENV/bin/python" -m "$module" "$@"
+    fi
+    [[ -f bench/__main__.py ]] || die "no benchmark suite yet (bench/__main__.py); modules: \
+$(cd bench && ls -- *.py 2>/dev/null | grep -v '^__' | sed 's/\.py$//' | tr '\n' ' ')"
+    exec "$VENV/bin/python" -m bench "$@"
 }
 
 cmd_build() {
