@@ -221,9 +221,12 @@ def upgrade() -> None:
 def _create_search_index() -> None:
     """Full-text index of residents (SQLite FTS5; see chang_shan/population/search.py).
 
-    Each column holds tokens separated by spaces: the name and address character by character
-    (so one- and two-character queries work and rare characters are kept), the pinyin and the
-    initials as syllable-boundary suffixes for prefix queries. The rowid is the resident id.
+    ``resident_search`` (unicode61) holds words separated by spaces, written by search.py: the
+    name and the address character by character (so one- and two-character queries work and
+    rare characters are kept; numbers in addresses stay whole), the pinyin and the initials from
+    every syllable boundary, for prefix queries. ``resident_digits`` (trigram) holds the ID number
+    and the phone, for fragments of three digits or more anywhere in them. In both the rowid is
+    the resident id. Other databases have neither; search falls back to LIKE there.
     """
     if op.get_bind().dialect.name != "sqlite":
         return
@@ -231,10 +234,14 @@ def _create_search_index() -> None:
         "CREATE VIRTUAL TABLE resident_search USING fts5("
         "name, pinyin, initials, address, tokenize='unicode61', prefix='1 2 3')"
     )
+    version = tuple(int(p) for p in op.get_bind().exec_driver_sql("select sqlite_version()").scalar().split("."))
+    if version >= (3, 34):  # the trigram tokenizer; without it ID and phone fragments use LIKE
+        op.execute("CREATE VIRTUAL TABLE resident_digits USING fts5(digits, tokenize='trigram')")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE IF EXISTS resident_digits")
         op.execute("DROP TABLE IF EXISTS resident_search")
     with op.batch_alter_table('role_assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_assignment_unit_id'))
