@@ -47,6 +47,7 @@ from chang_shan.db.models import (
 )
 from chang_shan.demo import names as N
 from chang_shan.errors import DomainError
+from chang_shan.maintenance.stats import shift_years
 from chang_shan.population.idnumber import check_digit
 from chang_shan.population.pinyin import sort_key
 from chang_shan.population.search import reindex_all
@@ -293,12 +294,7 @@ def _wipe_ledgers(connection: Connection) -> None:
     connection.execute(update(Household.__table__).values(head_id=None))
     for table in ledger_tables():
         connection.execute(table.delete())
-    if connection.dialect.name == "sqlite":
-        has_fts = connection.scalar(
-            text("select count(*) from sqlite_master where name = 'resident_search'")
-        )
-        if has_fts:
-            connection.execute(text("delete from resident_search"))
+    # The search index is emptied and rebuilt by ``reindex_all`` at the end.
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,14 +344,6 @@ def _weighted(rng: random.Random, items: tuple[tuple[Any, float], ...]) -> Any:
 def _age(rng: random.Random, bands: tuple[tuple[int, int, float], ...]) -> int:
     lo, hi, _ = rng.choices(bands, [b[2] for b in bands])[0]
     return rng.randint(lo, hi)
-
-
-def shift_years(day: date, years: int) -> date:
-    """The same calendar day ``years`` later (earlier if negative); 29 Feb falls back to the 28th."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _birth_for_age(rng: random.Random, today: date, age: int) -> date:

@@ -1,0 +1,190 @@
+"""Counts per ledger, for ``chang-shan stats`` and the status line.
+
+``ledger_counts`` returns a flat dict of stable English keys to integers, JSON-friendly, in a fixed
+order. Keys are part of the headless interface: scripts read them, so a key is never renamed or
+dropped; later ledgers add theirs (in ``_COUNTERS`` below, one query each).
+
+"Active" means 在册 for people, not dissolved for households, and for posts: started on or before
+today and not yet ended (``end_on`` after today), the same rule as ``population.roles``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from chang_shan.db.models import (
+    Building,
+    Grid,
+    Household,
+    HouseholdTag,
+    Movement,
+    Organisation,
+    Resident,
+    ResidentGroup,
+    RoleAssignment,
+    Unit,
+)
+
+ACTIVE = "在册"
+PARTY_HOUSEHOLD_TAG = "党员家庭户"
+
+
+def shift_years(day: date, years: int) -> date:
+    """The same calendar day ``years`` later (earlier if negative); 29 Feb falls back to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def aged_at_least(years: int, today: date) -> ColumnElement[bool]:
+    """Residents who are ``years`` old or older on ``today`` (by birth date)."""
+    return Resident.birth_date <= shift_years(today, -years)
+
+
+def current_role(today: date) -> ColumnElement[bool]:
+    return and_(
+        RoleAssignment.start_on <= today,
+        or_(RoleAssignment.end_on.is_(None), RoleAssignment.end_on > today),
+    )
+
+
+def _count(session: Session, query) -> int:  # noqa: ANN001 - a Select
+    return int(session.scalar(query) or 0)
+
+
+def _rows(model, *conditions) -> Callable[[Session, date], int]:  # noqa: ANN001
+    def count(session: Session, _today: date) -> int:
+        query = select(func.count()).select_from(model)
+        if conditions:
+            query = query.where(*conditions)
+        return _count(session, query)
+
+    return count
+
+
+def _residents(*conditions) -> Callable[[Session, date], int]:  # noqa: ANN001
+    return _rows(Resident, Resident.status == ACTIVE, *conditions)
+
+
+def _aged(years: int) -> Callable[[Session, date], int]:
+    def count(session: Session, today: date) -> int:
+        return _count(
+            session,
+            select(func.count()).select_from(Resident)
+            .where(Resident.status == ACTIVE, aged_at_least(years, today)),
+        )
+
+    return count
+
+
+def _in_group(group: str, *, min_age: int | None = None) -> Callable[[Session, date], int]:
+    def count(session: Session, today: date) -> int:
+        query = (
+            select(func.count(func.distinct(Resident.id)))
+            .select_from(Resident)
+            .join(ResidentGroup, ResidentGroup.resident_id == Resident.id)
+            .where(Resident.status == ACTIVE, ResidentGroup.group == group)
+        )
+        if min_age is not None:
+            query = query.where(aged_at_least(min_age, today))
+        return _count(session, query)
+
+    return count
+
+
+def _tagged(tag: str) -> Callable[[Session, date], int]:
+    def count(session: Session, _today: date) -> int:
+        return _count(
+            session,
+            select(func.count(func.distinct(Household.id)))
+            .select_from(Household)
+            .join(HouseholdTag, HouseholdTag.household_id == Household.id)
+            .where(Household.dissolved_on.is_(None), HouseholdTag.tag == tag),
+        )
+
+    return count
+
+
+def _roles(role: str | None = None) -> Callable[[Session, date], int]:
+    def count(session: Session, today: date) -> int:
+        query = select(func.count()).select_from(RoleAssignment).where(current_role(today))
+        if role is not None:
+            query = query.where(RoleAssignment.role == role)
+        return _count(session, query)
+
+    return count
+
+
+# key → counter. The order is the order of the output.
+_COUNTERS: dict[str, Callable[[Session, date], int]] = {
+    "grids": _rows(Grid),
+    "buildings": _rows(Building, Building.kind == "楼房"),
+    "low_rise_areas": _rows(Building, Building.kind == "平房区"),
+    "units": _rows(Unit),
+    "households": _rows(Household, Household.dissolved_on.is_(None)),
+    "households_dissolved": _rows(Household, Household.dissolved_on.is_not(None)),
+    "residents": _residents(),
+    "residents_total": _rows(Resident),
+    "moved_out": _rows(Resident, Resident.status == "已迁出"),
+    "deceased": _rows(Resident, Resident.status == "已故"),
+    "aged_60_plus": _aged(60),
+    "aged_80_plus": _aged(80),
+    "lone_elders": _in_group("独居", min_age=60),
+    "living_alone": _in_group("独居"),
+    "empty_nest": _in_group("空巢"),
+    "disabled": _in_group("残疾"),
+    "minimum_living_allowance": _in_group("低保"),
+    "extreme_poverty_support": _in_group("特困"),
+    "veterans": _in_group("退役军人"),
+    "party_households": _tagged(PARTY_HOUSEHOLD_TAG),
+    "organisations": _rows(Organisation),
+    "party_committee_members": _rows(Organisation, Organisation.in_party_committee.is_(True)),
+    "role_assignments_active": _roles(),
+    "grid_heads": _roles("网格长"),
+    "building_heads": _roles("楼栋长"),
+    "unit_heads": _roles("单元长"),
+    "movements": _rows(Movement),
+}
+
+
+def ledger_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
+    """Counts per ledger with stable English keys (see the module docstring)."""
+    today = today or date.today()
+    return {key: counter(session, today) for key, counter in _COUNTERS.items()}
+
+
+# What each key means, in Chinese, for the plain-text output and the GUI.
+LABELS: dict[str, str] = {
+    "grids": "网格",
+    "buildings": "楼栋",
+    "low_rise_areas": "平房区",
+    "units": "单元",
+    "households": "住户",
+    "households_dissolved": "已注销户",
+    "residents": "在册居民",
+    "residents_total": "居民（含迁出、已故）",
+    "moved_out": "已迁出",
+    "deceased": "已故",
+    "aged_60_plus": "60 岁及以上",
+    "aged_80_plus": "80 岁及以上",
+    "lone_elders": "独居老人（60 岁及以上）",
+    "living_alone": "独居",
+    "empty_nest": "空巢",
+    "disabled": "残疾",
+    "minimum_living_allowance": "低保",
+    "extreme_poverty_support": "特困",
+    "veterans": "退役军人",
+    "party_households": "党员家庭户",
+    "organisations": "驻区单位",
+    "party_committee_members": "大党委成员单位",
+    "role_assignments_active": "在任三长",
+    "grid_heads": "网格长",
+    "building_heads": "楼栋长",
+    "unit_heads": "单元长",
+    "movements": "迁移记录",
+}
