@@ -500,8 +500,26 @@ class _Builder:
             plan.people = [person]
             plan.ethnicity = ethnicity
         taken: set[int] = set()
+        lone = [h.people[0] for h in households if h.kind == "lone_elder" and len(h.people) == 1]
+        for surname, ethnicity in N.SHOWCASE_SURNAMES:
+            options = [p for p in lone if p.ethnicity == ethnicity and id(p) not in taken] or [
+                p for p in lone if id(p) not in taken
+            ]
+            person = rng.choice(options)
+            person.surname = surname
+            person.ethnicity = ethnicity
+            taken.add(id(person))
+        singles = [
+            h.people[0] for h in households
+            if h.kind == "single" and h.people[0].sex == "1" and h.people[0].age >= 31
+        ]
+        person = rng.choice(singles)
+        person.surname, person.given = N.SHOWCASE_NAME
+        person.ethnicity = "01"
+        taken.add(id(person))
         candidates = [
-            p for h in households for p in h.people if p.status == "在册" and p.ethnicity == "01"
+            p for h in households for p in h.people
+            if p.status == "在册" and p.ethnicity == "01" and id(p) not in taken
         ]
         for given, sex, generation in N.RARE_GIVEN:
             options = [

@@ -127,3 +127,13 @@ DOT_NAMES: tuple[tuple[str, str, str, str, int], ...] = (
     ("阿依古丽·买买提", "2", "05", "650102", 34),
     ("努尔兰·哈力木", "1", "17", "650102", 41),
 )
+
+# Surnames every community shows at least once (each on a lone elder, so no family needs
+# renaming): heteronyms whose surname reading differs from the everyday one, and compounds.
+# (surname, ethnicity code of the household it goes to)
+SHOWCASE_SURNAMES: tuple[tuple[str, str], ...] = (
+    ("单", "01"), ("曾", "01"), ("解", "01"), ("仇", "01"), ("查", "01"), ("朴", "10"),
+    ("欧阳", "01"), ("司马", "01"),
+)
+# The name the search examples use ("zlc" finds 张立春): a single man of the middle generation.
+SHOWCASE_NAME = ("张", "立春")
