@@ -41,7 +41,7 @@ current_window: MainWindow | None = None  # the open window (tests drive it with
 
 STYLE_SHEET = """
 QListWidget#sidebar { background: #f3f5f8; border: none; border-right: 1px solid #d0d5dc; padding-top: 6px; }
-QListWidget#sidebar::item { padding: 10px 8px; }
+QListWidget#sidebar::item { padding-left: 10px; }
 QListWidget#sidebar::item:selected { background: #1f5fa8; color: white; }
 QLabel#panelTitle { font-weight: bold; }
 QToolBar { spacing: 4px; }

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QStackedWidget,
     QWidget,
@@ -50,8 +51,11 @@ class MainWindow(QMainWindow):
         self.population = PopulationScreen(ops)
         self.screens: list[Any] = [self.population]
         self.screens += [PlaceholderScreen(title, text) for title, text in LATER_LEDGERS]
+        row_height = int(self.fontMetrics().height() * 2.2)
         for screen in self.screens:
-            self.sidebar.addItem(screen.title)
+            item = QListWidgetItem(screen.title)
+            item.setSizeHint(QSize(0, row_height))
+            self.sidebar.addItem(item)
             self.stack.addWidget(screen)
             screen.statusChanged.connect(self._screen_status)
         em = self.fontMetrics().horizontalAdvance("中")

@@ -224,6 +224,6 @@ class ResidentTableModel(QAbstractTableModel):
             return column.raw(row)
         if role == Qt.ItemDataRole.ForegroundRole:
             return _INACTIVE if row.status != "在册" else None
-        if column.header in ("住址", "人群类别"):
+        if column.header in ("姓名", "住址", "人群类别"):
             return column.text(row)
         return None

@@ -80,20 +80,24 @@ class PopulationScreen(QWidget):
         centre_layout.addWidget(self.toolbar)
         centre_layout.addWidget(self.table, 1)
 
-        # --- right: the household of the selected resident ---
+        # --- left, below the tree: the household of the selected resident ---
         self.panel = HouseholdPanel()
         self.panel.memberActivated.connect(self.select_resident)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(self.tree)
+        self.left.addWidget(self.panel)
+        self.left.setChildrenCollapsible(False)
+        self.left.setStretchFactor(0, 1)
+        self.left.setStretchFactor(1, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 0)
         self.splitter.setChildrenCollapsible(False)
         em = self.fontMetrics().horizontalAdvance("中")
-        self.splitter.setSizes([14 * em, 60 * em, 16 * em])
+        self.splitter.setSizes([15 * em, 60 * em])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
@@ -180,7 +184,10 @@ class PopulationScreen(QWidget):
         self._panel_request += 1
         request = self._panel_request
         if household_id is None:
-            self.panel.show_nothing("" if resident_id is None else "此人目前不在任何户中（已迁出或已故）。")
+            if resident_id is None:
+                self.panel.show_nothing()
+            else:
+                self.panel.show_nothing("此人目前不在任何户中（已迁出或已故）。")
             return
         from chang_shan.population.households import household_detail
 

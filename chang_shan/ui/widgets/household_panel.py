@@ -53,7 +53,7 @@ class HouseholdPanel(QWidget):
         box_layout.addWidget(self.responsible)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 0, 0, 0)
+        layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.facts)
         layout.addWidget(self.members, 1)
@@ -68,16 +68,18 @@ class HouseholdPanel(QWidget):
         self.responsible.setText("—")
 
     def show_household(self, detail: HouseholdDetail, *, selected_resident: int | None = None) -> None:
+        from chang_shan.population.idnumber import mask_phone
+
         self.household_id = detail.id
         self.title.setText(detail.address)
         facts = [f"网格：{detail.grid_name}"]
         if detail.area_m2 is not None:
             facts.append(f"面积：{detail.area_m2:g} 平方米")
         if detail.phone:
-            facts.append(f"电话：{detail.phone}")
+            facts.append(f"电话：{mask_phone(detail.phone)}")
         if detail.tags:
             facts.append("标签：" + "、".join(detail.tags))
-        self.facts.setText("　".join(facts))
+        self.facts.setText("\n".join(facts))
 
         self.members.setRowCount(len(detail.members))
         for row, member in enumerate(detail.members):
@@ -92,7 +94,7 @@ class HouseholdPanel(QWidget):
                 self.members.selectRow(row)
         if detail.responsible:
             self.responsible.setText("\n".join(
-                f"{h.role}：{h.name}" + (f"（{h.phone_masked}）" if h.phone_masked else "")
+                f"{h.role}：{h.name}" + (f"  {h.phone_masked}" if h.phone_masked else "")
                 for h in detail.responsible
             ))
         else:

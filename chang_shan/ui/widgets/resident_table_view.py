@@ -7,8 +7,10 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-# Widths in "characters" (the font's average CJK advance), so they follow the font size.
-_WIDTHS = (6, 3, 3, 13, 9, 6, 16, 8, 4)
+# Column widths from sample text, so they follow the font size. The address column stretches.
+_SAMPLES = ("欧阳春花花", "性别", "年龄", "220182********2531", "189****06660", "与户主关系", "10号楼4单元", "独居、空巢",
+            "已迁出")
+ADDRESS_COLUMN = 6
 
 
 class ResidentTableView(QTableView):
@@ -34,14 +36,15 @@ class ResidentTableView(QTableView):
     def apply_widths(self) -> None:
         """Column widths from the font: fixed-height rows keep scrolling cheap (no measuring)."""
         metrics = self.fontMetrics()
-        em = metrics.horizontalAdvance("中")
+        pad = metrics.horizontalAdvance("中") * 1.2  # cell margins and the sort arrow
         header = self.horizontalHeader()
-        for column, chars in enumerate(_WIDTHS):
+        for column, sample in enumerate(_SAMPLES):
             if column < header.count():
-                header.resizeSection(column, int(chars * em + em))
-        if header.count():
-            header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        self.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.6))
+                header.resizeSection(column, int(metrics.horizontalAdvance(sample) + pad))
+        if header.count() > ADDRESS_COLUMN:
+            header.setMinimumSectionSize(int(metrics.horizontalAdvance("年龄")))
+            header.setSectionResizeMode(ADDRESS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.4))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
