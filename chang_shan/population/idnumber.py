@@ -1,8 +1,8 @@
 """GB 11643 citizen identity numbers: normalise, validate, upgrade 15 → 18 digits, derive facts.
 
-Built on ``stdnum.cn.ric`` (check digit, birth date, GB/T 2260 region); this module adds what a
-data-entry form needs: full-width digits and a lowercase x accepted, the legacy 15-digit form
-upgraded, and messages in Chinese that say what exactly is wrong.
+Uses python-stdnum's GB/T 2260 region table (``cn/loc``) for the address code; this module adds
+what a data-entry form needs: full-width digits and a lowercase x accepted, the legacy 15-digit
+form upgraded, and messages in Chinese that say what exactly is wrong.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
+from stdnum import numdb
 
 from chang_shan.errors import ValidationError
 
@@ -75,18 +74,60 @@ def parse(raw: str, *, today: date | None = None) -> IdFacts:
     expected = check_digit(number[:17])
     if number[17] != expected:
         raise _fail(f"身份证号码校验位不正确（最后一位应为 {expected}），请核对是否输错。")
-    try:
-        ric.validate(number)
-    except StdnumError as exc:  # pragma: no cover - our checks above are stricter
-        raise _fail("身份证号码无效。") from exc
-    region = ""
-    try:
-        place = ric.get_birth_place(number)
-        region = "".join(v for v in (place.get("province"), place.get("city"), place.get("county")) if v)
-    except StdnumError:
-        region = ""
+    region = region_name(number[:6], birth.year)
+    if region is None:
+        raise _fail(f"身份证号码前 6 位 {number[:6]} 不是行政区划代码，请核对是否输错。")
     sex_code = "1" if int(number[16]) % 2 == 1 else "2"
     return IdFacts(number, birth, sex_code, number[:6], region, upgraded)
+
+
+_NOT_A_PLACE = ("市辖区", "县", "省直辖县级行政单位", "省直辖县级行政区划", "自治区直辖县级行政区划")
+
+
+def _names(code: str) -> dict[str, str]:
+    return {key: value for _, props in numdb.get("cn/loc").info(code) for key, value in props.items()}
+
+
+def _name_in(variants: str, year: int) -> str:
+    """``[1983-1994]二道河子区,[1995-]二道区`` → the name in use in ``year``, else the current one."""
+    named: list[tuple[int, int, str]] = []
+    for variant in variants.split(","):
+        match = re.fullmatch(r"\[(\d*)-(\d*)\](.*)", variant.strip())
+        if match is None:
+            return variant.strip()
+        start, end, name = match.groups()
+        named.append((int(start or 0), int(end or 9999), name))
+    for start, end, name in named:
+        if start <= year <= end:
+            return name
+    return max(named)[2] if named else ""
+
+
+def region_name(code: str, year: int) -> str | None:
+    """``吉林省长春市宽城区`` for 220103; None when the code is no GB/T 2260 region at all.
+
+    The address code of an ID number is where the holder's household was registered when the
+    number was issued (from 1984 on), so it may be younger than its holder: 宽城区 got 220103 in
+    1983 and the residents born before that carry it. ``stdnum.cn.ric`` refuses such numbers
+    (it checks the code against the birth year), so the region table is read directly here.
+    """
+    if len(code) != 6 or not code.isdigit():
+        return None
+    place = _names(code)
+    province = place.get("province")
+    if not province or (code[2:] != "0000" and "county" not in place):
+        return None
+    parts = [province]
+    if code[4:] != "00":
+        city = _names(code[:4] + "00").get("county")
+        city_name = _name_in(city, year) if city else ""
+        if city_name and city_name not in _NOT_A_PLACE:
+            parts.append(city_name)
+    if code[2:] != "0000":
+        county = _name_in(place["county"], year)
+        if county not in _NOT_A_PLACE and county != parts[-1]:
+            parts.append(county)
+    return "".join(parts)
 
 
 def _birth(number18ish: str, today: date) -> date:

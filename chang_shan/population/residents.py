@@ -8,6 +8,7 @@ Chinese, keyed by field) before writing anything.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -369,7 +370,7 @@ _FIELD_LABELS = {
     "name": "姓名", "id_number": "身份证号码", "sex_code": "性别", "birth_date": "出生日期",
     "ethnicity_code": "民族", "relation_code": "与户主关系", "phone": "电话", "residence_type": "居住类型",
     "employment": "就业状况", "note": "备注", "status": "状态", "household_id": "所在户",
-    "group": "人群类别",
+    "group": "人群类别", "moved_in_on": "登记/迁入日期", "moved_out_on": "迁出日期", "died_on": "死亡日期",
 }
 _HIDDEN_FIELDS = {"name_pinyin", "updated_at", "created_at", "version", "id"}
 
@@ -396,8 +397,19 @@ def history(session: Session, resident_id: int) -> list[HistoryEntry]:
         )
         .order_by(ChangeRow.id)
     ).all()
+    addresses: dict[int, str] = {}
+
+    def address_of(household_id: int) -> str:
+        if household_id not in addresses:
+            household = session.get(Household, household_id)
+            addresses[household_id] = household_address(
+                household.building.name, household.unit.name if household.unit else None, household.room,
+                household.building.kind,
+            ) if household is not None else f"（编号 {household_id}）"
+        return addresses[household_id]
+
     for row, change_set in rows:
-        text = _describe_change(row)
+        text = _describe_change(row, address_of)
         if text:
             entries.append(HistoryEntry(change_set.at, change_set.action, text, change_set.user_name))
     return sorted(entries, key=lambda e: _sort_instant(e.at), reverse=True)
@@ -407,11 +419,13 @@ def _sort_instant(value: datetime | date) -> datetime:
     return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day, 23, 59, 59)
 
 
-def _show(column: str, value: object) -> str:
+def _show(column: str, value: object, address_of: Callable[[int], str]) -> str:
     if isinstance(value, dict):
         value = next(iter(value.values()))
     if value in (None, ""):
         return "（空）"
+    if column == "household_id" and isinstance(value, int):
+        return address_of(value)
     if column == "id_number":
         return idnumber.mask(str(value))
     if column == "phone":
@@ -425,7 +439,7 @@ def _show(column: str, value: object) -> str:
     return str(value)
 
 
-def _describe_change(row: ChangeRow) -> str:
+def _describe_change(row: ChangeRow, address_of: Callable[[int], str]) -> str:
     if row.table_name == "resident_group":
         group = (row.before or row.after or {}).get("group", "")
         return f"移出人群类别：{group}" if row.op == "delete" else f"加入人群类别：{group}"
@@ -435,5 +449,5 @@ def _describe_change(row: ChangeRow) -> str:
             continue
         old = (row.before or {}).get(column)
         label = _FIELD_LABELS.get(column, column)
-        parts.append(f"{label}：{_show(column, old)} → {_show(column, new)}")
+        parts.append(f"{label}：{_show(column, old, address_of)} → {_show(column, new, address_of)}")
     return "；".join(parts)
