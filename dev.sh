@@ -166,10 +166,24 @@ setup() {
 
 # --- commands -------------------------------------------------------------------------------------
 
+opens_window() {
+    # True when these chang-shan arguments open the window (no subcommand, or `gui`).
+    while [[ $# -gt 0 ]]; do
+        case "$1" in
+            --data-dir) shift ;;
+            --data-dir=*) ;;
+            gui) return 0 ;;
+            *) return 1 ;;  # a headless subcommand, --version, --help …
+        esac
+        [[ $# -gt 0 ]] && shift
+    done
+    return 0
+}
+
 cmd_run() {
     setup test
-    if [[ "$(uname -s)" == Linux && -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" \
-          && -z "${QT_QPA_PLATFORM:-}" ]]; then
+    if opens_window "$@" && [[ "$(uname -s)" == Linux && -z "${DISPLAY:-}" \
+          && -z "${WAYLAND_DISPLAY:-}" && -z "${QT_QPA_PLATFORM:-}" ]]; then
         die "no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): run it \
 on the desktop, or use a headless command such as ./dev.sh run stats --json (see ./dev.sh run --help)"
     fi
