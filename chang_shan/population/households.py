@@ -68,7 +68,9 @@ class HouseholdDetail:
 def parse_area(raw: str | Decimal | None) -> tuple[Decimal | None, str | None]:
     if raw is None or raw == "":
         return None, None
-    text = clean_digits(str(raw)).removesuffix("m²").removesuffix("平方米").removesuffix("平米")
+    text = clean_digits(str(raw))  # NFKC: full-width digits to ASCII, and "m²" / "㎡" become "m2"
+    for suffix in ("平方米", "平米", "m2", "M2"):
+        text = text.removesuffix(suffix)
     try:
         value = Decimal(text)
     except InvalidOperation:

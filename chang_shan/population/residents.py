@@ -19,7 +19,7 @@ from chang_shan import codes
 from chang_shan.db.models import ChangeRow, ChangeSet, Household, Movement, Resident, ResidentGroup
 from chang_shan.db.models.people import RESIDENCE_TYPES
 from chang_shan.errors import DomainError, NotFound, ValidationError
-from chang_shan.population import idnumber, search
+from chang_shan.population import idnumber, roles, search
 from chang_shan.population.addresses import household_address
 from chang_shan.population.pinyin import sort_key
 from chang_shan.population.text import clean_digits, clean_name, clean_text
@@ -315,12 +315,14 @@ def move_to_household(
 
 
 def move_out(session: Session, resident_id: int, *, on_date: date | None = None, note: str = "") -> None:
-    """The resident has left the community (迁出). The record and its history stay."""
+    """The resident has left the community (迁出). The record and its history stay; any 三长 post
+    they hold ends that day."""
     on_date = on_date or date.today()
     resident = _get(session, resident_id)
     _require_active(resident)
     _check_date(resident, on_date, "迁出")
     _leave_household(session, resident)
+    roles.end_roles_of(session, resident_id, end_on=on_date)
     resident.status = "已迁出"
     resident.moved_out_on = on_date
     session.add(Movement(resident_id=resident.id, kind="迁出", on_date=on_date,
@@ -330,12 +332,14 @@ def move_out(session: Session, resident_id: int, *, on_date: date | None = None,
 
 
 def record_death(session: Session, resident_id: int, *, on_date: date | None = None, note: str = "") -> None:
-    """The resident has died (死亡). The record and its history stay."""
+    """The resident has died (死亡). The record and its history stay; any 三长 post they held
+    ends that day."""
     on_date = on_date or date.today()
     resident = _get(session, resident_id)
     _require_active(resident)
     _check_date(resident, on_date, "死亡")
     _leave_household(session, resident)
+    roles.end_roles_of(session, resident_id, end_on=on_date)
     resident.status = "已故"
     resident.died_on = on_date
     session.add(Movement(resident_id=resident.id, kind="死亡", on_date=on_date,

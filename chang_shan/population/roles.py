@@ -12,6 +12,7 @@ from chang_shan.db.models import Building, Grid, Household, Resident, RoleAssign
 from chang_shan.db.models.roles import ROLES
 from chang_shan.errors import NotFound, ValidationError
 from chang_shan.population import idnumber
+from chang_shan.population.addresses import building_label, unit_label
 
 _SCOPE = {"网格长": ("grid_id", Grid), "楼栋长": ("building_id", Building), "单元长": ("unit_id", Unit)}
 
@@ -75,6 +76,18 @@ def end_role(session: Session, assignment_id: int, *, end_on: date | None = None
     session.flush()
 
 
+def end_roles_of(session: Session, resident_id: int, *, end_on: date) -> list[str]:
+    """End every post the resident holds on ``end_on`` (they moved out or died): the post is
+    vacant from that day, the assignment stays as history. Returns what ended, e.g. ``3号楼1单元单元长``."""
+    ended = []
+    for holder in _holders(session, RoleAssignment.resident_id == resident_id, end_on):
+        assignment = session.get(RoleAssignment, holder.assignment_id)
+        assignment.end_on = max(end_on, assignment.start_on)  # type: ignore[union-attr]
+        ended.append(f"{holder.scope_name}{holder.role}")
+    session.flush()
+    return ended
+
+
 def _holders(session: Session, condition, on_date: date) -> list[Holder]:  # noqa: ANN001
     rows = session.execute(
         select(RoleAssignment, Resident.name, Resident.phone, Grid.name, Building.name, Unit.name)
@@ -89,9 +102,11 @@ def _holders(session: Session, condition, on_date: date) -> list[Holder]:  # noq
     for a, name, phone, grid_name, building_name, unit_name in rows:
         if a.unit_id is not None:
             unit = session.get(Unit, a.unit_id)
-            scope = f"{unit.building.name}{unit_name}" if unit else unit_name
+            scope = f"{building_label(unit.building.name)}{unit_label(unit_name)}" if unit else unit_label(unit_name)
+        elif building_name:
+            scope = building_label(building_name)
         else:
-            scope = grid_name or building_name or ""
+            scope = grid_name or ""
         result.append(Holder(a.id, a.role, scope, a.resident_id, name, idnumber.mask_phone(phone),
                              a.start_on, a.end_on))
     return result
