@@ -305,5 +305,5 @@ def _leaving_warnings(detail: residents.ResidentDetail, held: list[roles.Holder]
     if detail.is_head:
         notes.append(f"{detail.name}是本户户主：{verb}后本户暂无户主，请随后用“变更户主”指定新户主。")
     for holder in held:
-        notes.append(f"{detail.name}现任{holder.scope_name}{holder.role}，请另行安排接任。")
+        notes.append(f"{detail.name}现任{holder.scope_name}{holder.role}：{verb}后自动卸任，请另行安排接任。")
     return "\n".join(notes)
