@@ -62,7 +62,7 @@ def test_valid_18_digit_number_gives_birth_date_sex_and_region() -> None:
     assert facts.birth_date == date(1985, 1, 1)
     assert facts.sex_code == "1"
     assert facts.region_code == "220103"
-    assert "宽城区" in facts.region_name
+    assert facts.region_name == "吉林省长春市宽城区"
     assert facts.upgraded_from_15 is False
     assert idnumber.is_valid(number)
 
@@ -125,22 +125,16 @@ def test_15_digit_upgrade_inserts_19_and_appends_check_digit(legacy: str, first1
 
 # The address code is that of the place where the number was issued (GB 11643: 常住户口所在地),
 # not of the birth place at birth. Numbers were issued from 1984 on, so the many residents born
-# before 宽城区 got its code 220103 (1983) carry it. stdnum.cn.ric.get_birth_place refuses a
-# county code "not yet assigned in the birth year", and idnumber.parse follows it: the real ID
-# numbers of most of this community's elders are refused. Strict xfail: remove when fixed.
-KNOWN_BUG_OLD_REGION = pytest.mark.xfail(
-    strict=True, raises=ValidationError,
-    reason="idnumber.parse refuses region codes assigned after the birth year (via stdnum)",
-)
+# before 宽城区 got its code 220103 (1983) carry it. (stdnum.cn.ric refuses such numbers.)
 
 
-@KNOWN_BUG_OLD_REGION
 def test_elder_born_before_the_district_code_existed_is_valid() -> None:
     number = make("22010319450817002")  # 宽城区, born 1945
-    assert idnumber.parse(number, today=TODAY).birth_date == date(1945, 8, 17)
+    facts = idnumber.parse(number, today=TODAY)
+    assert facts.birth_date == date(1945, 8, 17)
+    assert facts.region_name == "吉林省长春市宽城区"
 
 
-@KNOWN_BUG_OLD_REGION
 def test_legacy_15_digit_number_of_an_elder_in_the_district_is_valid() -> None:
     assert idnumber.parse("220103450817002", today=TODAY).number == make("22010319450817002")
 
@@ -193,6 +187,13 @@ def test_birth_date_in_the_future_is_refused() -> None:
     assert "晚于今天" in message
     # The same number is fine once that day has come.
     assert idnumber.parse(make("22010220261122123"), today=tomorrow).birth_date == tomorrow
+
+
+@pytest.mark.parametrize("region", ["000000", "999999", "220199"])
+def test_a_region_code_that_is_no_region_is_refused(region: str) -> None:
+    message = rejected(make(region + "19850101123"))
+    assert region in message
+    assert "行政区划" in message
 
 
 @pytest.mark.parametrize("length", [1, 14, 16, 17, 19, 20])
