@@ -268,21 +268,22 @@ def check_id_numbers(ctx: _Context) -> Iterator[Problem]:
         .order_by(Resident.id)
     )
     for row in rows:
-        who = ctx.resident(row.id)
         try:
             facts = idnumber.parse(row.id_number, today=ctx.today)
         except ValidationError as exc:
-            yield Problem("id_number", f"{who}：身份证号码无效——{exc.message}", "resident", row.id)
+            # The message may quote the expected check digit or the birth digits, never the number.
+            yield Problem("id_number", f"{ctx.resident(row.id)}：身份证号码无效——{exc.message}", "resident", row.id)
             continue
         if facts.number != row.id_number:
             yield Problem(
-                "id_number", f"{who}：身份证号码未以标准 18 位形式保存（应去掉空格、x 大写、15 位升级）。",
+                "id_number",
+                f"{ctx.resident(row.id)}：身份证号码未以标准 18 位形式保存（应去掉空格、x 大写、15 位升级）。",
                 "resident", row.id,
             )
         if row.birth_date is not None and row.birth_date != facts.birth_date:
-            yield Problem("id_number", f"{who}：出生日期与身份证号码不符。", "resident", row.id)
+            yield Problem("id_number", f"{ctx.resident(row.id)}：出生日期与身份证号码不符。", "resident", row.id)
         if row.sex_code in ("1", "2") and row.sex_code != facts.sex_code:
-            yield Problem("id_number", f"{who}：性别与身份证号码不符。", "resident", row.id)
+            yield Problem("id_number", f"{ctx.resident(row.id)}：性别与身份证号码不符。", "resident", row.id)
 
 
 def check_movements(ctx: _Context) -> Iterator[Problem]:
