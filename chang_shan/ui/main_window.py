@@ -131,8 +131,8 @@ class MainWindow(QMainWindow):
         screen = self.screens[row]
         if isinstance(screen, PlaceholderScreen):
             screen.start()
-        for act in (self.find_action, self.new_action, self.open_action):
-            act.setEnabled(screen is self.population)
+        # 查找 and 新增居民 work from any ledger (they switch to 万家数据库); 打开 needs its table.
+        self.open_action.setEnabled(screen is self.population)
 
     @property
     def current_screen(self) -> Any:

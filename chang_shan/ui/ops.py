@@ -156,6 +156,8 @@ class Operations(QObject):
         future, success, failure, parent = payload
         self._pending -= 1
         try:
+            if self._closed or future.cancelled():  # shutting down: nobody is waiting any more
+                return
             exc = future.exception()
             if exc is None:
                 if success is not None:

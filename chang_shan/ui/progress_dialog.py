@@ -51,6 +51,11 @@ class ProgressDialog(QProgressDialog):
             self.setValue(min(done, total))
         self.setLabelText(f"{self._title}\n{text}" if text else self._title)
 
+    def reject(self) -> None:
+        """Esc or the window's close button: cancel the work (the dialog closes when it stops)."""
+        if not self.reporter.cancelled:
+            self.canceled.emit()
+
     def _on_cancel(self) -> None:
         self.reporter.cancel()
         self.setLabelText("正在取消，请稍候…")

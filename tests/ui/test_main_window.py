@@ -1,0 +1,321 @@
+"""The main window and the start-up code: sidebar, placeholder ledgers, menus and shortcuts, undo,
+the CJK font, the second-instance and newer-database refusals, the first-start demo."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from chang_shan.db.database import Database
+from chang_shan.population import residents
+from chang_shan.progress import Cancelled
+from chang_shan.ui import app as app_module
+from chang_shan.ui.main_window import MainWindow
+from chang_shan.ui.screens.placeholder import NOT_YET, PlaceholderScreen
+
+pytestmark = pytest.mark.gui
+
+LEDGERS = ["万家数据库", "居民健康库", "便民档案库", "遗嘱库", "党建与志愿者", "议事调解与物业"]
+
+
+@pytest.fixture
+def window(qtbot, operations, town) -> MainWindow:  # noqa: ANN001
+    win = MainWindow(operations)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.start()
+    win.show()
+    qtbot.waitUntil(lambda: win.population.model.rowCount() == town.active and operations.idle)
+    return win
+
+
+def test_sidebar_and_screens(window) -> None:  # noqa: ANN001
+    items = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert items == LEDGERS
+    assert window.sidebar.currentRow() == 0
+    assert window.current_screen is window.population
+    assert window.windowTitle() == "长山社区台账"
+    assert str(window.ops.db.data_dir.root) in window.folder_text.text()
+    assert window.status_text.text() == "全部居民：共 7 人"
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["文件(&F)", "编辑(&E)", "查看(&V)", "帮助(&H)"]
+
+
+def test_later_ledgers_say_not_yet_available(qtbot, window) -> None:  # noqa: ANN001
+    for row, title in enumerate(LEDGERS[1:], start=1):
+        window.sidebar.setCurrentRow(row)
+        screen = window.current_screen
+        assert isinstance(screen, PlaceholderScreen)
+        assert screen.title == title
+        assert screen.message.text() == NOT_YET == "尚未开放，将在后续版本提供"
+        assert screen.message.isVisible()
+        assert window.status_text.text() == f"{title}：{NOT_YET}"
+        assert not window.open_action.isEnabled() and window.find_action.isEnabled()
+    window.sidebar.setCurrentRow(0)
+    assert window.current_screen is window.population and window.open_action.isEnabled()
+
+
+def test_ctrl_f_focuses_search_from_anywhere(qtbot, window) -> None:  # noqa: ANN001
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.sidebar.setCurrentRow(3)
+    window.sidebar.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen is window.population
+    qtbot.waitUntil(lambda: window.population.filters.search.hasFocus())
+
+
+def test_ctrl_n_opens_a_new_resident(qtbot, window, fake_dialogs) -> None:  # noqa: ANN001
+    fake_dialogs.accept = False
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert [name for name, _a, _k in fake_dialogs.opened] == ["ResidentDialog"]
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+
+
+def test_undo_menu_names_the_action_and_undoes_it(qtbot, window, town, boxes) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: window.undo_action.text() == "撤销：登记迁出 孙迁走")
+    assert window.undo_action.isEnabled()
+
+    def rename(session) -> None:  # noqa: ANN001
+        data = residents.resident_detail(session, town.ids["张伟"]).as_input()
+        data.name = "张大伟"
+        residents.update_resident(session, town.ids["张伟"], data)
+
+    window.ops.change("修改居民 张伟", rename)
+    qtbot.waitUntil(lambda: window.undo_action.text() == "撤销：修改居民 张伟")
+    screen = window.population
+    qtbot.waitUntil(lambda: "张大伟" in [screen.model.index(r, 0).data() for r in range(screen.model.rowCount())])
+
+    window.undo_action.trigger()
+    assert boxes.asked and "修改居民 张伟" in boxes.asked[-1]
+    qtbot.waitUntil(lambda: "张伟" in [screen.model.index(r, 0).data() for r in range(screen.model.rowCount())])
+    qtbot.waitUntil(lambda: window.undo_action.text() == "撤销：登记迁出 孙迁走")
+    with window.ops.db.reader() as s:
+        assert residents.resident_detail(s, town.ids["张伟"]).name == "张伟"
+
+
+def test_undo_declined_changes_nothing(qtbot, window, town, boxes) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: window.undo_action.text() == "撤销：登记迁出 孙迁走")
+    boxes.answer = False
+    window.undo_action.trigger()
+    qtbot.wait(100)
+    assert window.ops.idle
+    assert window.undo_action.text() == "撤销：登记迁出 孙迁走"
+    with window.ops.db.reader() as s:
+        assert residents.resident_detail(s, town.ids["孙迁走"]).status == "已迁出"
+
+
+def test_undo_disabled_when_nothing_to_undo(qtbot, db, operations) -> None:  # noqa: ANN001
+    win = MainWindow(operations)
+    qtbot.addWidget(win)
+    win.start()
+    qtbot.waitUntil(lambda: operations.idle)
+    assert win.undo_action.text() == "撤销"
+    assert not win.undo_action.isEnabled()
+    assert win.population.model.rowCount() == 0
+    assert win.population.filters.count.text() == "共 0 人"
+
+
+def test_font_size_menu(qtbot, window) -> None:  # noqa: ANN001
+    app = QApplication.instance()
+    before = app.font().pointSize()
+    try:
+        app.setFont(app_module.ui_font(12))
+        window.bigger_action.trigger()
+        assert app.font().pointSize() == 13
+        window.smaller_action.trigger()
+        window.smaller_action.trigger()
+        assert app.font().pointSize() == 11
+        for _ in range(20):
+            window.smaller_action.trigger()
+        assert app.font().pointSize() == 10  # never unreadably small
+    finally:
+        font = app.font()
+        font.setPointSize(before)
+        app.setFont(font)
+
+
+def test_errors_from_the_worker_are_shown_in_chinese(qtbot, window, boxes) -> None:  # noqa: ANN001
+    from chang_shan.errors import DomainError
+
+    def refuse(_session) -> None:  # noqa: ANN001
+        raise DomainError("该居民已迁出，不能再修改在册信息。")
+
+    def crash(_session) -> None:  # noqa: ANN001
+        raise ZeroDivisionError("bug")
+
+    window.ops.change("修改居民", refuse, parent=window)
+    qtbot.waitUntil(lambda: len(boxes.shown) == 1)
+    assert boxes.shown[0] == ("warning", "无法完成", "该居民已迁出，不能再修改在册信息。")
+    window.ops.query(crash, success=lambda _r: None, parent=window)
+    qtbot.waitUntil(lambda: len(boxes.shown) == 2)
+    assert boxes.shown[1][:2] == ("critical", "程序出错")
+
+
+# --- start-up (app.py) ---------------------------------------------------------------------------
+
+
+def test_font_families_cover_rare_characters(qapp) -> None:  # noqa: ANN001
+    font = app_module.ui_font()
+    assert font.families()[0] == "Noto Sans CJK SC"
+    assert {"HanaMinA", "HanaMinB", "BabelStone Han"} <= set(font.families())
+    assert 11 <= font.pointSize() <= 14
+    installed = [f for f in app_module.FONT_FAMILIES if f in QFontDatabase.families()]
+    if not installed:
+        pytest.skip("no CJK font installed (Debian: fonts-noto-cjk fonts-hanazono)")
+    assert any(QFontMetrics(app_module.ui_font()).inFontUcs4(ord("张")) for _ in [0])
+    from PySide6.QtGui import QFont
+
+    covering = [f for f in installed if QFontMetrics(QFont(f)).inFontUcs4(0x20000)]
+    if not covering:
+        pytest.skip("no font with CJK Extension B installed (Debian: fonts-hanazono)")
+    assert covering  # 𠀀 (U+20000) has a font in the fallback list
+
+
+def test_second_instance_is_refused(qapp, db, boxes) -> None:  # noqa: ANN001
+    # ``db`` holds the data folder, as a first window would.
+    code = app_module.run_gui(db.data_dir, exec_loop=False)
+    assert code == app_module.EXIT_REFUSED != 0
+    assert len(boxes.shown) == 1
+    kind, title, text = boxes.shown[0]
+    assert (kind, title) == ("critical", "长山已在运行")
+    assert "已经在使用这个数据文件夹" in text
+
+
+def test_newer_database_is_refused(qapp, data_dir, boxes) -> None:  # noqa: ANN001
+    Database.open(data_dir).close()
+    with sqlite3.connect(data_dir.database) as con:
+        con.execute("update alembic_version set version_num = '9999_from_the_future'")
+    code = app_module.run_gui(data_dir, exec_loop=False)
+    assert code == app_module.EXIT_REFUSED
+    kind, title, text = boxes.shown[0]
+    assert title == "需要更新版本的程序"
+    assert "更新版本" in text
+    # the folder was not left locked
+    Database.open(data_dir, migrate=False).close()
+
+
+def test_refusal_messages() -> None:
+    from chang_shan.errors import AlreadyRunning, EnvironmentProblem, NewerDatabase
+
+    assert app_module.refusal_message(AlreadyRunning("x"))[0] == "长山已在运行"
+    assert app_module.refusal_message(NewerDatabase("x"))[0] == "需要更新版本的程序"
+    assert app_module.refusal_message(EnvironmentProblem("磁盘已满"))[1] == "磁盘已满"
+    assert "权限" in app_module.refusal_message(PermissionError(13, "权限不够", "/x"))[1]
+
+
+def test_run_gui_opens_the_window(qtbot, data_dir) -> None:  # noqa: ANN001
+    from tests.ui.conftest import build_town
+
+    with Database.open(data_dir) as db:
+        town = build_town(db)
+    assert app_module.run_gui(data_dir, exec_loop=False) == 0
+    window = app_module.current_window
+    try:
+        assert window is not None and window.isVisible()
+        qtbot.waitUntil(lambda: window.population.model.rowCount() == town.active)
+        assert window.population.model.index(0, 0).data()
+    finally:
+        app_module.close_gui(window)
+    Database.open(data_dir).close()  # the lock was released
+
+
+def test_wants_demo_only_on_a_fresh_folder(db, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.delenv(app_module.NO_DEMO_ENV)
+    assert app_module.wants_demo(db)
+    monkeypatch.setenv(app_module.NO_DEMO_ENV, "1")
+    assert not app_module.wants_demo(db)
+    monkeypatch.delenv(app_module.NO_DEMO_ENV)
+    app_module.mark_demo_declined(db)
+    assert not app_module.wants_demo(db)
+
+
+def test_wants_no_demo_when_data_exists(db, town, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.delenv(app_module.NO_DEMO_ENV)
+    assert not app_module.wants_demo(db)
+
+
+def test_first_start_builds_the_demo_under_a_progress_dialog(qtbot, data_dir, monkeypatch) -> None:  # noqa: ANN001
+    import chang_shan.demo.builder as builder
+    from tests.ui.conftest import build_town
+
+    reports = []
+
+    def fake_build(db, *, scale=1, progress=None, **_kw):  # noqa: ANN001, ANN202
+        assert scale == 1
+        for step in range(3):
+            progress(step, 3, f"第 {step + 1} 步")
+            reports.append(step)
+        build_town(db)
+        progress(3, 3, "完成")
+        return None
+
+    monkeypatch.setattr(builder, "build_demo", fake_build)
+    monkeypatch.delenv(app_module.NO_DEMO_ENV)
+    assert app_module.run_gui(data_dir, exec_loop=False) == 0
+    window = app_module.current_window
+    try:
+        qtbot.waitUntil(lambda: window.population.model.rowCount() == 7, timeout=10000)
+        assert reports == [0, 1, 2]
+        assert "演示社区" in window.statusBar().currentMessage()
+    finally:
+        app_module.close_gui(window)
+
+
+def test_cancelling_the_demo_is_remembered(qtbot, data_dir, monkeypatch) -> None:  # noqa: ANN001
+    import chang_shan.demo.builder as builder
+    from chang_shan.ui.progress_dialog import ProgressDialog
+
+    started = []
+
+    def slow_build(db, *, progress=None, **_kw):  # noqa: ANN001, ANN202
+        started.append(True)
+        for step in range(500):
+            progress(step, 500, "")
+            time.sleep(0.01)
+        raise AssertionError("should have been cancelled")
+
+    monkeypatch.setattr(builder, "build_demo", slow_build)
+    monkeypatch.delenv(app_module.NO_DEMO_ENV)
+    assert app_module.run_gui(data_dir, exec_loop=False) == 0
+    window = app_module.current_window
+    try:
+        qtbot.waitUntil(lambda: bool(started))
+        dialogs = window.findChildren(ProgressDialog)
+        assert len(dialogs) == 1
+        from PySide6.QtWidgets import QPushButton
+
+        qtbot.waitUntil(lambda: dialogs[0].isVisible())
+        buttons = [b for b in dialogs[0].findChildren(QPushButton) if b.text() == "取消"]
+        assert len(buttons) == 1
+        qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.ops.idle, timeout=10000)
+        assert "已取消" in window.statusBar().currentMessage()
+        assert not app_module.wants_demo(window.ops.db)  # not again on the next start
+    finally:
+        app_module.close_gui(window)
+
+
+def test_progress_reporter_cancels_in_the_worker() -> None:
+    from chang_shan.ui.ops import ProgressReporter
+
+    seen = []
+    reporter = ProgressReporter(lambda d, t, x: seen.append((d, t, x)), interval=0)
+    reporter(1, 10, "a")
+    reporter.cancel()
+    with pytest.raises(Cancelled):
+        reporter(2, 10, "b")
+    assert seen == [(1, 10, "a")]
+
+
+def test_data_dir_path_shown(window, tmp_path: Path) -> None:  # noqa: ANN001
+    assert "数据文件夹" in window.folder_text.text()
