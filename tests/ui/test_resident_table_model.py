@@ -85,9 +85,9 @@ def test_sort_requeries_in_sql(db, town) -> None:  # noqa: ANN001
 
     model = ResidentTableModel(db, runner=runner)
     model.set_filter(ResidentFilter())
-    assert len(calls) == 1
+    assert len(calls) == 2  # the first page, then the rest
     model.sort(column("年龄"), Qt.SortOrder.DescendingOrder)
-    assert len(calls) == 2  # a new id query, not a sort in Python
+    assert len(calls) == 4  # a new id query, not a sort in Python
     assert (model.sort_key, model.descending) == ("age", True)
     with db.reader() as session:
         assert model.ids == query.resident_ids(session, ResidentFilter(), sort="age", descending=True)
@@ -97,7 +97,7 @@ def test_sort_requeries_in_sql(db, town) -> None:  # noqa: ANN001
     model.sort(column("年龄"), Qt.SortOrder.AscendingOrder)
     assert model.index(0, 0).data() == "刘明"  # born 2010
     model.sort(column("人群类别"), Qt.SortOrder.AscendingOrder)  # not sortable: ignored
-    assert len(calls) == 3 and model.sort_key == "age"
+    assert len(calls) == 6 and model.sort_key == "age"
 
 
 def test_rows_are_fetched_lazily_in_pages(db, town, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
@@ -112,18 +112,58 @@ def test_rows_are_fetched_lazily_in_pages(db, town, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(query, "resident_rows", counting)
     model = loaded(db)
-    assert fetched == []  # ids only: nothing fetched until something is shown
+    assert model.rowCount() == town.active
+    assert fetched == [model.ids[0:2]]  # only the first page came with the query
     model.index(0, 0).data()
-    assert fetched == [model.ids[0:2]]
     model.index(1, 3).data()
-    assert len(fetched) == 1  # same page: from the cache
+    assert len(fetched) == 1 and model.fetches == 0  # painted from the cache
     model.index(5, 0).data()
-    assert fetched[-1] == model.ids[4:6]
+    assert fetched[-1] == model.ids[4:6] and model.fetches == 1
     model.index(3, 0).data()
     assert model.cached_pages == 2  # the oldest page was dropped
     model.index(0, 0).data()
-    assert len(fetched) == 4  # … so it is fetched again
-    assert model.fetches == 4
+    assert fetched[-1] == model.ids[0:2]  # … so it is fetched again
+    assert model.fetches == 3
+
+
+def test_first_page_shows_before_the_full_list(db, town, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(ResidentTableModel, "PAGE", 3)
+    pending = []
+
+    def deferred(job, done):  # noqa: ANN001, ANN202
+        with db.reader() as session:
+            result = job(session)
+        pending.append(lambda: done(result))
+
+    model = ResidentTableModel(db, runner=deferred)
+    seen, resets, inserted = [], [], []
+    model.loaded.connect(seen.append)
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.set_filter(ResidentFilter())
+    assert len(pending) == 2
+    pending[0]()  # the first page: rows painted at once
+    assert model.rowCount() == 3 and not model.complete and seen == []
+    assert model.index(0, 0).data() == "李桂兰" and model.fetches == 0
+    pending[1]()  # the rest is appended below, without a reset
+    assert model.rowCount() == town.active and model.complete
+    assert resets == [1] and inserted == [(3, town.active - 1)]
+    assert seen == [town.active]
+
+
+def test_a_short_result_needs_one_query(db, town) -> None:  # noqa: ANN001
+    jobs = []
+
+    def runner(job, done):  # noqa: ANN001, ANN202
+        with db.reader() as session:
+            result = job(session)
+        jobs.append(result)
+        done(result)
+
+    model = ResidentTableModel(db, runner=runner)
+    model.set_filter(ResidentFilter(text="王淑芬"))
+    assert model.rowCount() == 1 and model.complete
+    assert jobs[1] is None  # the second step saw the first page was everything
 
 
 def test_filter_and_inactive(db, town) -> None:  # noqa: ANN001
@@ -152,8 +192,11 @@ def test_stale_query_results_are_dropped(db, town) -> None:  # noqa: ANN001
     model.loaded.connect(seen.append)
     model.set_filter(ResidentFilter(text="zlc"))
     model.set_filter(ResidentFilter())
-    pending[1]()  # the newer query answers first …
+    assert len(pending) == 4  # two steps each
+    pending[2]()  # the newer query answers first …
+    pending[3]()
     pending[0]()  # … then the older one, which must not overwrite it
+    pending[1]()
     assert model.rowCount() == town.active
     assert seen == [town.active]
 

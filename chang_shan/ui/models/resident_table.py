@@ -5,9 +5,10 @@ the model keeps only ids; ``data()`` looks a row up in a small page cache and fe
 (``query.resident_rows``) on a miss. Painting a cell is a dict lookup plus one formatter per
 column (calibre's habit), never a query.
 
-Re-querying the ids goes through ``runner(job, done)``: synchronous by default (tests), the
-screen passes one that runs ``job`` on the operations' worker thread. Results of a query that
-a newer one has overtaken are dropped.
+Re-querying goes through ``runner(job, done)``: synchronous by default (tests), the screen passes
+one that runs ``job`` on the operations' worker thread. It takes two steps: the first page of ids
+with its rows (``LIMIT``: milliseconds, so the table paints at once), then the full id list,
+appended below without a reset. Results of a query that a newer one has overtaken are dropped.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ class ResidentTableModel(QAbstractTableModel):
         self.sort_key = "name"
         self.descending = False
         self.sort_column = 0
-        self.fetches = 0  # page queries made (tests and benchmarks read it)
+        self.fetches = 0  # page queries made while painting (tests and benchmarks read it)
+        self.complete = True  # False while the full id list is still being queried
 
     # --- querying ---------------------------------------------------------------------------
 
@@ -97,29 +99,78 @@ class ResidentTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-run the id query with the current filter and sort; the page cache is dropped."""
+        """Re-run the id query with the current filter and sort; the page cache is dropped.
+
+        Two steps on the runner: the first page of ids with its rows (a ``LIMIT`` query, a few
+        milliseconds even over 100,000 residents, so the table paints at once), then the full id
+        list, appended below the rows already shown (no reset: selection and scroll stay).
+        ``loaded`` fires after the second step.
+        """
         from chang_shan.population import query
 
         filt = self.filter if self.filter is not None else query.ResidentFilter()
-        sort, descending = self.sort_key, self.descending
+        sort, descending, page = self.sort_key, self.descending, self.PAGE
         self._generation += 1
         generation = self._generation
+        short = []  # set on the worker when the first page already held everything
 
-        def job(session: Session) -> list[int]:
+        def first(session: Session) -> tuple[list[int], list[Any]]:
+            ids = query.resident_ids(session, filt, sort=sort, descending=descending, limit=page)
+            if len(ids) < page:
+                short.append(True)
+            return ids, query.resident_rows(session, ids)
+
+        def rest(session: Session) -> list[int] | None:
+            if short:
+                return None
             return query.resident_ids(session, filt, sort=sort, descending=descending)
 
-        def done(ids: list[int]) -> None:
+        def first_done(result: tuple[list[int], list[Any]]) -> None:
             if generation == self._generation:
-                self.set_ids(ids)
+                self._show_first_page(*result)
 
-        self._runner(job, done)
+        def rest_done(ids: list[int] | None) -> None:
+            if generation == self._generation:
+                self._complete(ids)
+
+        self.complete = False
+        self._runner(first, first_done)
+        self._runner(rest, rest_done)
+
+    def _show_first_page(self, ids: list[int], rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._positions = None
+        self._pages.clear()
+        self._pages[0] = {row.id: row for row in rows}
+        self.endResetModel()
+
+    def _complete(self, ids: list[int] | None) -> None:
+        if ids is not None:
+            shown = len(self._ids)
+            if ids[:shown] == self._ids and len(ids) >= shown:
+                if len(ids) > shown:
+                    self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+                    self._ids = list(ids)
+                    self._positions = None
+                    self.endInsertRows()
+            else:  # the data changed between the two steps (a dialog saved): start afresh
+                self.beginResetModel()
+                self._ids = list(ids)
+                self._positions = None
+                self._pages.clear()
+                self.endResetModel()
+        self.complete = True
+        self.loaded.emit(len(self._ids))
 
     def set_ids(self, ids: Sequence[int]) -> None:
+        """Show exactly these ids (rows fetched when painted)."""
         self.beginResetModel()
         self._ids = list(ids)
         self._positions = None
         self._pages.clear()
         self.endResetModel()
+        self.complete = True
         self.loaded.emit(len(self._ids))
 
     def invalidate_rows(self) -> None:
