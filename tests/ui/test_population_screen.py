@@ -261,3 +261,25 @@ def test_real_dialogs_are_found() -> None:
         if dialog_class(name) is None:
             pytest.skip(f"chang_shan.ui.dialogs has no {name} yet")
     assert dialog_class("NoSuchDialog") is None
+
+
+def test_keyboard_from_search_to_results(qtbot, screen, town) -> None:  # noqa: ANN001
+    screen.activateWindow()
+    screen.filters.search.setFocus()
+    qtbot.waitUntil(screen.filters.search.hasFocus)
+    qtbot.keyClicks(screen.filters.search, "zlc")
+    qtbot.keyClick(screen.filters.search, Qt.Key.Key_Return)  # search now, then go to the table
+    qtbot.waitUntil(lambda: screen.current_resident_id() == town.ids["张立春"])
+    assert screen.table.hasFocus()
+    screen.filters.search.setFocus()
+    qtbot.waitUntil(screen.filters.search.hasFocus)
+    qtbot.keyClick(screen.filters.search, Qt.Key.Key_Escape)  # Esc empties the search box
+    assert screen.filters.search.text() == ""
+    qtbot.waitUntil(lambda: screen.model.rowCount() == town.active and screen.model.complete)
+    assert screen.current_resident_id() == town.ids["张立春"]  # still selected in the full list
+    screen.table.clear_current()
+    screen.filters.search.setFocus()
+    qtbot.waitUntil(screen.filters.search.hasFocus)
+    qtbot.keyClick(screen.filters.search, Qt.Key.Key_Down)
+    assert screen.table.hasFocus()
+    assert screen.table.current_row() == 0

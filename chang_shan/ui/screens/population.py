@@ -35,6 +35,7 @@ class PopulationScreen(QWidget):
         self.place: Place = ALL
         self._keep_resident: int | None = None
         self._panel_request = 0
+        self._first_when_loaded = False
 
         # --- left: the place tree ---
         self.tree_model = PlaceTreeModel(self)
@@ -51,6 +52,7 @@ class PopulationScreen(QWidget):
         # --- centre: filters, actions, table ---
         self.filters = FilterBar()
         self.filters.changed.connect(self.reload_table)
+        self.filters.toResults.connect(self.focus_results)
         self.model = ResidentTableModel(ops.db, runner=self._run_query, parent=self)
         self.model.loaded.connect(self._on_loaded)
         self.table = ResidentTableView()
@@ -149,6 +151,9 @@ class PopulationScreen(QWidget):
         self.filters.show_count(count)
         keep, self._keep_resident = self._keep_resident, None
         row = self.model.row_of(keep) if keep is not None else None
+        if row is None and self._first_when_loaded and count:
+            row = 0
+        self._first_when_loaded = False
         if row is not None:
             self.table.select_row(row)
         else:
@@ -249,6 +254,17 @@ class PopulationScreen(QWidget):
     def focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
+
+    def focus_results(self) -> None:
+        """From the search box to the table (↓ or Enter), on the first row if none is selected."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.current_resident_id() is not None:
+            return
+        if self.model.complete and not self.filters.pending:
+            if self.model.rowCount():
+                self.table.select_row(0)
+        else:
+            self._first_when_loaded = True  # the search is still running
 
     def new_record(self) -> None:
         self.actions.on_new_resident()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 DEBOUNCE_MS = 150
@@ -24,7 +25,11 @@ def age_band_choices() -> list[tuple[Any, str]]:
 
 
 class FilterBar(QWidget):
+    """``changed``: the filter should re-run. ``toResults``: ↓ or Enter in the search box, the
+    user wants to go on to the table."""
+
     changed = Signal()
+    toResults = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,13 +72,31 @@ class FilterBar(QWidget):
         self._debounce.timeout.connect(self.changed)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self._apply_now)
+        self.search.returnPressed.connect(self.toResults)
+        self.search.installEventFilter(self)
         self.age_band.currentIndexChanged.connect(self._apply_now)
         self.group.currentIndexChanged.connect(self._apply_now)
         self.include_inactive.toggled.connect(self._apply_now)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key() if isinstance(event, QKeyEvent) else None
+            if key == Qt.Key.Key_Down:
+                self.toResults.emit()
+                return True
+            if key == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
+        return super().eventFilter(watched, event)
+
     def _apply_now(self) -> None:
         self._debounce.stop()
         self.changed.emit()
+
+    @property
+    def pending(self) -> bool:
+        """Typed, but the pause before searching has not passed yet."""
+        return self._debounce.isActive()
 
     @property
     def text(self) -> str:
