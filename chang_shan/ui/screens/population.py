@@ -91,6 +91,8 @@ class PopulationScreen(QWidget):
         self.left.setChildrenCollapsible(False)
         self.left.setStretchFactor(0, 1)
         self.left.setStretchFactor(1, 1)
+        line = self.fontMetrics().height()
+        self.left.setSizes([14 * line, 17 * line])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left)

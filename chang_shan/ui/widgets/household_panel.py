@@ -72,9 +72,10 @@ class HouseholdPanel(QWidget):
 
         self.household_id = detail.id
         self.title.setText(detail.address)
-        facts = [f"网格：{detail.grid_name}"]
+        first = detail.grid_name
         if detail.area_m2 is not None:
-            facts.append(f"面积：{detail.area_m2:g} 平方米")
+            first += f" · {detail.area_m2:g} 平方米"
+        facts = [first]
         if detail.phone:
             facts.append(f"电话：{mask_phone(detail.phone)}")
         if detail.tags:
