@@ -18,14 +18,15 @@ pypinyin's full heteronym lists are not used for surnames: they hold archaic rea
 邓 ``shan``) that would make ``yu`` or ``shan`` find every 王 or 邓.
 
 Characters pypinyin does not know (very rare ones) stay as they are, so nothing is lost.
+
+``pypinyin`` is imported on first use: it decodes its phrase dictionary on import (about 200 ms),
+which the window's start-up should not pay (docs/benchmarks.md, Start-up).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-
-from pypinyin import Style, lazy_pinyin, pinyin
 
 # Single-character surnames whose surname reading is not pypinyin's first reading, or which have
 # several readings as a character. Value: the reading as a surname (toneless).
@@ -100,6 +101,8 @@ def syllables(text: str) -> tuple[str, ...]:
     choice), with unknown characters kept and separators dropped."""
     if not text:
         return ()
+    from pypinyin import Style, lazy_pinyin
+
     result: list[str] = []
     for item in lazy_pinyin(text, style=Style.NORMAL, errors=_pieces):
         # With errors=callable pypinyin hands back whatever the callable returned, flattened.

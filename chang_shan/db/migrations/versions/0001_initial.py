@@ -225,18 +225,20 @@ def _create_search_index() -> None:
     name and the address character by character (so one- and two-character queries work and
     rare characters are kept; numbers in addresses stay whole), the pinyin and the initials from
     every syllable boundary, for prefix queries. ``resident_digits`` (trigram) holds the ID number
-    and the phone, for fragments of three digits or more anywhere in them. In both the rowid is
-    the resident id. Other databases have neither; search falls back to LIKE there.
+    and the phone, for fragments of three digits or more anywhere in them. ``state`` is
+    ``active`` (在册) or ``gone`` in both, so that counting the residents a search shows needs no
+    join. In both the rowid is the resident id. Other databases have neither; search falls back
+    to LIKE there.
     """
     if op.get_bind().dialect.name != "sqlite":
         return
     op.execute(
         "CREATE VIRTUAL TABLE resident_search USING fts5("
-        "name, pinyin, initials, address, tokenize='unicode61', prefix='1 2 3')"
+        "name, pinyin, initials, address, state, tokenize='unicode61', prefix='1 2 3')"
     )
     version = tuple(int(p) for p in op.get_bind().exec_driver_sql("select sqlite_version()").scalar().split("."))
     if version >= (3, 34):  # the trigram tokenizer; without it ID and phone fragments use LIKE
-        op.execute("CREATE VIRTUAL TABLE resident_digits USING fts5(digits, tokenize='trigram')")
+        op.execute("CREATE VIRTUAL TABLE resident_digits USING fts5(digits, state, tokenize='trigram')")
 
 
 def downgrade() -> None:
