@@ -143,10 +143,17 @@ setup_packages() {
     local extras="$1"
     local stamp="$VENV/.chang-shan-installed-${extras//,/-}"
     local key
-    key="$( { cat pyproject.toml; printf '%s\n%s\n' "$ROOT" "$extras"; "$VENV/bin/python" -V; } \
-            | sha256sum | cut -d' ' -f1)"
-    if [[ -f "$stamp" && "$(cat "$stamp")" == "$key" ]] \
-        && "$VENV/bin/python" -c 'import chang_shan' >/dev/null 2>&1; then
+    key="$("$VENV/bin/python" -c '
+import hashlib, sys
+digest = hashlib.sha256(open("pyproject.toml", "rb").read())
+digest.update("\n".join([sys.argv[1], sys.argv[2], sys.version]).encode())
+print(digest.hexdigest())' "$ROOT" "$extras")"
+    # The stamp says pip ran for this pyproject.toml; the import (from outside the checkout, so the
+    # folder itself does not count) says the editable install still points here.
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$key" ]] && (cd / && "$VENV/bin/python" -c '
+import sys, pathlib, chang_shan
+sys.exit(pathlib.Path(chang_shan.__file__).resolve().parent.parent != pathlib.Path(sys.argv[1]).resolve())' \
+        "$ROOT") >/dev/null 2>&1; then
         return 0
     fi
     say "installing the project and its Python packages into $VENV (first time: a few minutes)"
