@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
-from sqlalchemy.orm import Session
 
 from chang_shan.codes import HEAD_RELATION
 from chang_shan.db.base import Base, utcnow
@@ -222,14 +221,20 @@ def build_demo(
                 progress(0, 0, "清空原有台账")
                 _wipe_ledgers(connection)
             builder = _Builder(connection, seed=seed, today=today)
-            total_steps = scale + 2  # the communities, the search index, done
+            # One bar for the whole build: a community weighs 100, its share of the index 40.
+            built, indexing = 100 * scale, 40 * scale
+            total = built + indexing
             for index in range(scale):
-                progress(index, total_steps, f"第 {index + 1}/{scale} 个社区")
+                progress(100 * index, total, f"生成第 {index + 1}/{scale} 个社区")
                 builder.build_community(index)
-            progress(scale + 1, total_steps, "建立搜索索引")
-            _reindex(session, progress)
+
+            def index_progress(done: int, of: int, _text: str = "") -> None:
+                progress(built + (indexing * done // of if of else 0), total, "建立搜索索引")
+
+            index_progress(0, 1)
+            reindex_all(session, index_progress)
             builder.fix_sequences()
-            progress(total_steps, total_steps, "完成")
+            progress(total, total, "完成")
             counts = builder.counts
     return DemoSummary(
         scale=scale,
@@ -251,13 +256,6 @@ def build_demo(
         seconds=time.perf_counter() - started,
         safety_copy=copy,
     )
-
-
-def _reindex(session: Session, progress: Progress) -> None:
-    def report(done: int, total: int, text: str = "") -> None:  # the index's own steps, no bar jump
-        progress(done, total, f"建立搜索索引 {text}".strip())
-
-    reindex_all(session, report)
 
 
 def _existing_data(connection: Connection) -> str:

@@ -428,3 +428,27 @@ def test_ages_follow_today(tmp_path: Path) -> None:
     aged = sum(1 for b in births if age_on(b, later) >= 60)
     assert aged == summary.aged_60_plus
     assert abs(aged / len(births) * 100 - 62.5) <= 1.5
+
+
+def test_progress_runs_forward_on_one_scale(data_dir: DataDir) -> None:
+    seen: list[tuple[int, int]] = []
+    with Database.open(data_dir) as db:
+        build_demo(db, scale=2, today=TODAY, progress=lambda done, total, text="": seen.append((done, total)))
+    assert len({total for _, total in seen}) == 1
+    dones = [done for done, _ in seen]
+    assert dones == sorted(dones) and dones[-1] == seen[-1][1]
+
+
+def test_cancelling_leaves_nothing_behind(data_dir: DataDir) -> None:
+    from chang_shan.progress import Cancelled
+
+    def cancel_while_indexing(done: int, total: int, text: str = "") -> None:
+        if "索引" in text:
+            raise Cancelled
+
+    with Database.open(data_dir) as db:
+        with pytest.raises(Cancelled):
+            build_demo(db, today=TODAY, progress=cancel_while_indexing)
+        with db.reader() as s:
+            assert s.scalar(select(func.count()).select_from(Resident)) == 0
+            assert s.scalar(select(func.count()).select_from(Household)) == 0
