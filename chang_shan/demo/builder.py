@@ -259,12 +259,18 @@ def build_demo(
 
 
 def _existing_data(connection: Connection) -> str:
+    """A short description of the ledger data already there ("" when there is none)."""
     residents = connection.scalar(select(func.count()).select_from(Resident.__table__)) or 0
-    grids = connection.scalar(select(func.count()).select_from(Grid.__table__)) or 0
     households = connection.scalar(select(func.count()).select_from(Household.__table__)) or 0
-    if not (residents or grids or households):
-        return ""
-    return f"居民 {residents} 人，住户 {households} 户，网格 {grids} 个"
+    grids = connection.scalar(select(func.count()).select_from(Grid.__table__)) or 0
+    if residents or households or grids:
+        return f"居民 {residents} 人，住户 {households} 户，网格 {grids} 个"
+    for table in ledger_tables():
+        if table.name in JOURNAL_TABLES:
+            continue
+        if connection.execute(select(1).select_from(table).limit(1)).first() is not None:
+            return f"表 {table.name} 中有记录"
+    return ""
 
 
 LEDGER_ROOTS = ("grid", "building", "unit", "household", "resident", "organisation")

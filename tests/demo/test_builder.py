@@ -452,3 +452,12 @@ def test_cancelling_leaves_nothing_behind(data_dir: DataDir) -> None:
         with db.reader() as s:
             assert s.scalar(select(func.count()).select_from(Resident)) == 0
             assert s.scalar(select(func.count()).select_from(Household)) == 0
+
+
+def test_refuses_when_only_organisations_are_there(db: Database) -> None:
+    with db.sessions() as s, s.begin():
+        s.add(Organisation(name="长山花园幼儿园"))
+    with pytest.raises(DomainError, match="organisation"):
+        build_demo(db, today=TODAY)
+    summary = build_demo(db, today=TODAY, force=True)
+    assert summary.organisations == 20 and summary.safety_copy is not None
