@@ -21,7 +21,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,7 @@ TEMPLATE_COUNTS: tuple[tuple[str, int], ...] = (
     ("young_couple", 25),
     ("tenants", 25),
 )
+assert sum(n for _, n in TEMPLATE_COUNTS) == HIGH_RISE_HOUSEHOLDS + LOW_RISE_HOUSEHOLDS
 
 ETHNICITIES: tuple[tuple[str, float], ...] = (
     ("01", 90.5), ("11", 5.0), ("10", 2.2), ("03", 1.5), ("02", 0.8),
