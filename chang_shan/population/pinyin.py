@@ -127,7 +127,8 @@ def surname_readings(surname: str) -> tuple[tuple[str, ...], ...]:
     everyday reading of the characters when it differs (单 → ``shan``, ``dan``)."""
     if not surname:
         return ((),)
-    common = syllables(surname)
+    # Each character read on its own, as someone who does not know the family would: 尉迟 wei chi.
+    common = tuple(s for ch in surname for s in syllables(ch)[:1])
     if surname in COMPOUND_SURNAMES:
         fixed = COMPOUND_SURNAMES[surname]
     elif surname in SURNAME_READINGS:

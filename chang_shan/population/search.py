@@ -285,6 +285,7 @@ def reindex_all(session: Session, progress: Progress | None = None) -> int:
 # --- reading what the user typed ---------------------------------------------------------------
 
 _DIGITS = re.compile(r"^\d+x?$")
+_NUMBER = re.compile(r"^[\d\-()（）]+x?$")
 _LETTERS = re.compile(r"^[a-z]+$")
 _FLAT = re.compile(r"^(\d+)[-#](\d+)[-#](\d+)$")  # 3-2-301: building-unit-room, as people jot it
 
@@ -318,6 +319,8 @@ def parse_term(term: str) -> Term | None:
     words = tokens(normal)
     if not words:
         return None
+    if len(words) > 1 and _NUMBER.match(normal):
+        words = ["".join(words)]  # 0431-8555: a phone written with its separator
     if len(words) == 1 and _DIGITS.match(words[0]):
         number = words[0]
         room = len(number) <= MAX_ADDRESS_DIGITS and not number.endswith("x")

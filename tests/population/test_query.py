@@ -1,0 +1,323 @@
+"""The resident table's queries: filters (status, places, age bands, groups, text), counts, sorting
+both ways, paging, the index walk for large matches, and the rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from chang_shan.db.database import Database
+from chang_shan.db.models import Resident
+from chang_shan.errors import DomainError
+from chang_shan.population import query, search
+from chang_shan.population.query import ResidentFilter
+from tests.population.test_search import ON, People, build_people
+
+ACTIVE = {"张立春", "单田芳", "曾志伟", "王𠀀", "欧阳修文", "区小红", "张丽", "解放", "李丽", "李娜", "赵敏"}
+EVERYONE = ACTIVE | {"李春", "张三"}
+
+
+@pytest.fixture
+def people(db: Database) -> People:
+    return build_people(db)
+
+
+def shown(db: Database, people: People, **kwargs: object) -> set[str]:
+    """The names the filter shows, checking that the count agrees with the id list."""
+    filt = ResidentFilter(on_date=ON, **kwargs)  # type: ignore[arg-type]
+    with db.reader() as session:
+        ids = query.resident_ids(session, filt)
+        assert query.count_residents(session, filt) == len(ids)
+    assert len(set(ids)) == len(ids)
+    return people.names(ids)
+
+
+def ordered(db: Database, people: People, sort: str, descending: bool = False, **kwargs: object) -> list[str]:
+    by_id = {v: k for k, v in people.ids.items()}
+    with db.reader() as session:
+        ids = query.resident_ids(session, ResidentFilter(on_date=ON, **kwargs), sort=sort, descending=descending)  # type: ignore[arg-type]
+    return [by_id[i] for i in ids]
+
+
+# --- filters ------------------------------------------------------------------------------------------
+
+
+def test_moved_out_and_dead_are_hidden_unless_asked_for(db: Database, people: People) -> None:
+    assert shown(db, people) == ACTIVE
+    assert shown(db, people, include_inactive=True) == EVERYONE
+    assert shown(db, people, text="张") == {"张立春", "张丽"}
+    assert shown(db, people, text="张", include_inactive=True) == {"张立春", "张三", "张丽"}
+    assert shown(db, people, text="李春") == set()
+    assert shown(db, people, text="李春", include_inactive=True) == {"李春"}
+
+
+def test_places(db: Database, people: People) -> None:
+    p = people.places
+    assert shown(db, people, grid_id=p["g1"]) == {"张立春", "单田芳", "欧阳修文", "张丽", "解放"}
+    assert shown(db, people, grid_id=p["g2"]) == {"曾志伟", "区小红", "王𠀀", "李丽", "李娜"}
+    assert shown(db, people, building_id=p["b3"]) == {"张立春", "单田芳", "欧阳修文", "张丽", "解放"}
+    assert shown(db, people, building_id=p["low"]) == {"王𠀀", "李丽", "李娜"}
+    assert shown(db, people, unit_id=p["u32"]) == {"张立春", "欧阳修文", "张丽"}
+    assert shown(db, people, unit_id=p["u51"]) == {"曾志伟", "区小红"}
+    assert shown(db, people, household_id=p["H2"]) == {"单田芳", "解放"}
+    assert shown(db, people, household_id=p["H2"], include_inactive=True) == {"单田芳", "解放", "张三"}
+    assert shown(db, people, grid_id=p["g1"], unit_id=p["u51"]) == set()
+
+
+@pytest.mark.parametrize(
+    ("band", "names"),
+    [
+        ("0-17", {"曾志伟"}),
+        ("18-59", {"单田芳", "区小红", "张丽", "解放", "李娜"}),  # 李娜 turns 60 tomorrow
+        ("60-79", {"张立春", "欧阳修文", "李丽"}),  # 李丽 and 欧阳修文 have their birthday today
+        ("80+", {"王𠀀"}),
+        ("60+", {"张立春", "欧阳修文", "李丽", "王𠀀"}),
+    ],
+)
+def test_age_bands_on_a_given_date(db: Database, people: People, band: str, names: set[str]) -> None:
+    assert shown(db, people, age_band=band) == names  # 赵敏 has no birth date: in no band
+
+
+def test_age_bands_cover_everyone_with_a_birth_date_once() -> None:
+    on = date(2026, 6, 1)
+    spans = [query.birth_range(b, on) for b in ("0-17", "18-59", "60-79", "80+")]
+    for (after, _up_to), (_next_after, next_up_to) in zip(spans, spans[1:]):
+        assert after == next_up_to  # each band starts where the younger one ends
+
+
+def test_age_band_for_someone_born_on_29_february() -> None:
+    # Born 2008-02-29: 18 on 2026-03-01 (2026 has no 29 February), 17 the day before.
+    born = date(2008, 2, 29)
+    after, up_to = query.birth_range("18-59", date(2026, 3, 1))
+    assert after is not None and after < born <= up_to
+    _after, up_to = query.birth_range("18-59", date(2026, 2, 28))
+    assert not born <= up_to
+    assert query.age_on(born, date(2026, 2, 28)) == 17 and query.age_on(born, date(2026, 3, 1)) == 18
+    # On a 29 February the bands use the 28th of common years.
+    after, up_to = query.birth_range("60+", date(2028, 2, 29))
+    assert (after, up_to) == (None, date(1968, 2, 29))
+    after, up_to = query.birth_range("0-17", date(2028, 2, 29))
+    assert (after, up_to) == (date(2010, 2, 28), date(2028, 2, 29))
+
+
+def test_groups(db: Database, people: People) -> None:
+    assert shown(db, people, group="独居") == {"张立春", "王𠀀"}
+    assert shown(db, people, group="残疾") == {"王𠀀"}
+    assert shown(db, people, group="低保") == {"区小红"}
+    assert shown(db, people, group="退役军人") == set()
+
+
+def test_text_with_filters(db: Database, people: People) -> None:
+    p = people.places
+    assert shown(db, people, text="张", grid_id=p["g1"]) == {"张立春", "张丽"}
+    assert shown(db, people, text="zl", age_band="60+") == {"张立春"}
+    assert shown(db, people, text="李", building_id=p["low"]) == {"李丽", "李娜"}
+    assert shown(db, people, text="301", unit_id=p["u51"]) == {"曾志伟", "区小红"}
+    assert shown(db, people, text="独居") == set()  # groups are a filter, not text
+    assert shown(db, people, text="1966", age_band="60+") == {"李丽"}
+    assert shown(db, people, text="𠀀", group="独居") == {"王𠀀"}
+    assert shown(db, people, text='"*(') == set()
+
+
+def test_unknown_age_band_and_sort_are_refused_in_chinese(db: Database, people: People) -> None:
+    with db.reader() as session:
+        with pytest.raises(DomainError, match="年龄段"):
+            query.count_residents(session, ResidentFilter(age_band="100+"))
+        with pytest.raises(DomainError, match="排序"):
+            query.resident_ids(session, ResidentFilter(), sort="height")
+
+
+# --- sorting ------------------------------------------------------------------------------------------
+
+
+def test_sort_by_name_follows_pinyin_with_surname_readings(db: Database, people: People) -> None:
+    names = ordered(db, people, "name")
+    # 区 as a surname is ou, 单 shan, 曾 zeng, 解 xie: they sort as people say them.
+    assert names == ["李丽", "李娜", "区小红", "欧阳修文", "单田芳", "王𠀀", "解放", "曾志伟", "张丽", "张立春",
+                     "赵敏"]
+    assert ordered(db, people, "name", descending=True) == list(reversed(names))
+
+
+def test_sort_by_age_youngest_first_unknown_last_both_ways(db: Database, people: People) -> None:
+    names = ordered(db, people, "age")
+    assert names[:3] == ["曾志伟", "张丽", "单田芳"]
+    assert names[-2:] == ["王𠀀", "赵敏"]  # the oldest, then no birth date
+    oldest_first = ordered(db, people, "age", descending=True)
+    assert oldest_first[0] == "王𠀀" and oldest_first[-1] == "赵敏"
+    assert oldest_first[:-1] == list(reversed(names[:-1]))
+
+
+def test_sort_by_address_building_unit_room(db: Database, people: People) -> None:
+    names = ordered(db, people, "address")
+    assert names == ["赵敏",  # no household: no address, first
+                     "单田芳", "解放",  # 3号楼1单元101
+                     "张立春", "欧阳修文", "张丽",  # 3号楼2单元301, 302
+                     "区小红", "曾志伟",  # 5号楼1单元301
+                     "李丽", "李娜", "王𠀀"]  # 平房区
+    assert ordered(db, people, "address", descending=True) == list(reversed(names))
+
+
+@pytest.mark.parametrize("sort", query.SORT_KEYS)
+def test_every_sort_key_both_ways_is_a_complete_reversible_order(db: Database, people: People, sort: str) -> None:
+    ascending = ordered(db, people, sort)
+    descending = ordered(db, people, sort, descending=True)
+    assert set(ascending) == ACTIVE and len(ascending) == len(ACTIVE)
+    if sort != "age":  # age keeps "no birth date" last both ways
+        assert descending == list(reversed(ascending))
+
+
+def test_sort_by_the_other_columns(db: Database, people: People) -> None:
+    assert ordered(db, people, "id_number")[:2] == ["李娜", "赵敏"]  # no ID number first (NULL)
+    assert ordered(db, people, "id_number")[2] == "王𠀀"  # 220104194002291113
+    assert ordered(db, people, "sex")[:5] == ["欧阳修文", "单田芳", "解放", "曾志伟", "张立春"]
+    assert ordered(db, people, "phone")[-1] == "解放"  # 18600007777
+    relation = ordered(db, people, "relation")
+    heads = {"张立春", "单田芳", "王𠀀", "欧阳修文", "区小红"}  # relation 02 sorts first
+    assert set(relation[:5]) == heads and relation[-1] == "赵敏"  # 99 last
+    statuses = ordered(db, people, "status", include_inactive=True)
+    assert statuses[-2:] == ["张三", "李春"]  # 已故, 已迁出 after 在册 (by code point)
+
+
+# --- paging and the index walk -----------------------------------------------------------------------
+
+
+def test_pages_put_together_are_the_whole_list(db: Database, people: People) -> None:
+    filt = ResidentFilter(on_date=ON, include_inactive=True)
+    with db.reader() as session:
+        whole = query.resident_ids(session, filt)
+        pages = [query.resident_ids(session, filt, limit=4, offset=o) for o in range(0, 16, 4)]
+        back = [query.resident_ids(session, filt, descending=True, limit=5, offset=o) for o in range(0, 15, 5)]
+    assert [i for page in pages for i in page] == whole
+    assert [i for page in back for i in page] == list(reversed(whole))
+
+
+FILTERS = [
+    {}, {"include_inactive": True}, {"text": "张"}, {"text": "zl"}, {"text": "1966"}, {"text": "301"},
+    {"text": "3"}, {"text": "3号楼"}, {"text": "张 301"}, {"text": "z"}, {"age_band": "60+"},
+    {"text": "l", "age_band": "18-59"}, {"text": "6666", "include_inactive": True}, {"text": "12"},
+]
+
+
+@pytest.mark.parametrize("kwargs", FILTERS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_walking_the_name_index_gives_the_same_pages_as_sorting(
+    db: Database, people: People, monkeypatch: pytest.MonkeyPatch, kwargs: dict, descending: bool
+) -> None:
+    """At this size SQLite sorts; with the thresholds at zero every page walks the index (list
+    or look-up), and must come out the same."""
+    filt = ResidentFilter(on_date=ON, **kwargs)
+    with db.reader() as session:
+        monkeypatch.setattr(query, "_walk", lambda *args: None)
+        sorted_pages = [query.resident_ids(session, filt, descending=descending, limit=3, offset=o) for o in (0, 3, 6)]
+        monkeypatch.undo()
+    for dense in (0.0, 2.0):  # look-ups for every numeric search, then never
+        monkeypatch.setattr(query, "_MANY", 0)
+        monkeypatch.setattr(query, "_CLUSTERED_MANY", 0)
+        monkeypatch.setattr(query, "_DENSE", dense)
+        with db.reader() as session:
+            found = query._text(session, filt)
+            mode = query._walk(session, filt, found, "name", 3, 0)
+            if found is None or not found.nothing:
+                assert mode in ("list", "lookup")
+            walked = [query.resident_ids(session, filt, descending=descending, limit=3, offset=o) for o in (0, 3, 6)]
+        assert walked == sorted_pages, (kwargs, dense)
+
+
+def test_the_walk_is_used_where_it_pays(db: Database, people: People, monkeypatch: pytest.MonkeyPatch) -> None:
+    with db.reader() as session:
+        def mode(**kwargs: object) -> str | None:
+            filt = ResidentFilter(on_date=ON, **kwargs)  # type: ignore[arg-type]
+            return query._walk(session, filt, query._text(session, filt), "name", 50, 0)
+
+        assert mode() == "list"  # the whole list: walk, never sort 100,000 names for 50
+        assert mode(age_band="60+") == "list"
+        assert mode(grid_id=people.places["g1"]) is None  # selective: SQLite's choice
+        assert mode(text="张") is None  # three matches: sorting them is cheapest
+        monkeypatch.setattr(query, "_MANY", 2)
+        assert mode(text="zl") == "list"
+        assert mode(text="张") is None  # one character: its matches cluster under one surname
+        monkeypatch.setattr(query, "_DENSE", 0.1)
+        assert mode(text="301") == "lookup"  # numbers spread evenly through the alphabet
+        filt = ResidentFilter(on_date=ON)
+        assert query._walk(session, filt, None, "name", 50, 2_000) is None  # deep pages sort
+        assert query._walk(session, filt, None, "name", None, 0) is None  # the whole id list sorts
+        assert query._walk(session, filt, None, "age", 50, 0) is None
+
+
+def test_count_of_text_alone_comes_from_the_index(db: Database, people: People) -> None:
+    """A count without other filters must not need the resident table: made visible by making
+    the table disagree with the index."""
+    with db.engine.begin() as connection:
+        connection.execute(Resident.__table__.update().where(Resident.id == people["张丽"]).values(status="已迁出"))
+    with db.reader() as session:
+        filt = ResidentFilter(text="张")
+        assert query.count_residents(session, filt) == 2  # the index still says 张丽 is active
+        assert len(query.resident_ids(session, filt)) == 1  # rows always check the table
+        with db.transaction("重建") as writer:
+            search.index_residents(writer, [people["张丽"]])
+    with db.reader() as session:
+        assert query.count_residents(session, ResidentFilter(text="张")) == 1
+
+
+# --- rows -------------------------------------------------------------------------------------------------
+
+
+def test_rows_in_the_order_asked_with_masks_labels_groups_and_places(db: Database, people: People) -> None:
+    wanted = [people["王𠀀"], people["张立春"], 999_999, people["赵敏"], people["张立春"]]
+    with db.reader() as session:
+        rows = query.resident_rows(session, wanted, on_date=ON)
+    assert [r.name for r in rows] == ["王𠀀", "张立春", "赵敏"]  # unknown ids left out, duplicates once
+    wang, zhang, zhao = rows
+    assert (wang.sex, wang.age, wang.birth_date) == ("女", 86, date(1940, 2, 29))
+    assert wang.id_number_masked == "220104********1113"
+    assert wang.phone_masked == "139****2222"
+    assert (wang.relation, wang.address, wang.grid_name) == ("户主", "平房区 长山路12号", "第二网格")
+    assert wang.groups == ("残疾", "独居")
+    assert (wang.status, wang.household_id) == ("在册", people.places["H4"])
+    assert (zhang.address, zhang.grid_name, zhang.age, zhang.groups) == ("3号楼2单元301", "第一网格", 74, ("独居",))
+    assert (zhao.address, zhao.grid_name, zhao.age, zhao.id_number_masked, zhao.phone_masked, zhao.household_id) == (
+        "", "", None, "", "", None)
+
+
+def test_rows_make_two_queries_whatever_their_number(db: Database, people: People) -> None:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.reader() as session:
+            rows = query.resident_rows(session, list(people.ids.values()))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(rows) == len(people.ids)
+    assert len(statements) == 2
+
+
+def test_rows_for_nobody(db: Database, people: People) -> None:
+    with db.reader() as session:
+        assert query.resident_rows(session, []) == []
+
+
+def test_age_bands_and_labels_match() -> None:
+    assert list(query.AGE_BAND_LABELS) == list(query.AGE_BANDS)
+    assert query.AGE_BANDS["80+"] == (80, None)
+    assert set(query.SORT_KEYS) == {"name", "age", "address", "id_number", "status", "sex", "phone", "relation"}
+
+
+def test_like_fallback_in_lists(db: Database, people: People, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What PostgreSQL would run: the same lists without FTS5."""
+    monkeypatch.setattr(search, "_tables", lambda bind: search._Tables(False, False))
+    assert shown(db, people, text="张") == {"张立春", "张丽"}
+    assert shown(db, people, text="1234") == {"张立春"}
+    assert shown(db, people, text="3号楼 张") == {"张立春", "张丽"}
+    with db.reader() as session:
+        ids = query.resident_ids(session, ResidentFilter(text="li", on_date=ON), limit=2)
+    assert people.names(ids) == {"李丽", "李娜"}
+    with db.reader() as session:
+        assert session.scalar(select(Resident.id).limit(1)) is not None
