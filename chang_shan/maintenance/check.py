@@ -389,19 +389,32 @@ def _index_problem(ctx: _Context, ids: list[int], what: str) -> Problem:
     )
 
 
+_INDEX_WHAT = {
+    "name": "姓名", "pinyin": "拼音", "initials": "拼音首字母", "address": "住址",
+    "digits": "身份证号码或电话", "state": "在册状态",
+}
+
+
+def _columns(connection, table: str) -> list[str]:  # noqa: ANN001 - a Connection
+    return [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({table})")]
+
+
 def check_search_index(ctx: _Context) -> Iterator[Problem]:
-    """Every resident (any status: the list can show people who moved out) has an entry whose
-    name, address and digits are the resident's current ones; no entry lacks its resident."""
+    """Every resident (any status: the list can show people who moved out) has an entry, and
+    the entry holds what ``search.index_row`` makes of the resident now; no entry lacks its
+    resident. Compared column by column, so the check follows whatever the index holds."""
+    from dataclasses import fields
+
     from chang_shan.population import search
 
     if not ctx.sqlite or not search.available(ctx.session):
         return
     connection = ctx.session.connection()
-    words, digits_table = search.TABLE, search.DIGITS_TABLE
+    words, digits = search.TABLE, search.DIGITS_TABLE
     has_digits = bool(connection.scalar(
-        text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": digits_table}
+        text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": digits}
     ))
-    for table in (words, digits_table) if has_digits else (words,):
+    for table in (words, digits) if has_digits else (words,):
         stale = connection.execute(
             text(f"SELECT rowid FROM {table} WHERE rowid NOT IN (SELECT id FROM resident) ORDER BY rowid")
         ).scalars().all()
@@ -410,48 +423,57 @@ def check_search_index(ctx: _Context) -> Iterator[Problem]:
                 "search_index",
                 f"搜索索引（{table}）中有 {len(stale)} 条记录对应的居民已不存在（如 #{stale[0]}）；请重建搜索索引。",
             )
-    digits_select = f", d.digits FROM resident r LEFT JOIN {digits_table} d ON d.rowid = r.id" if has_digits \
-        else ", NULL FROM resident r"
+    known = {f.name for f in fields(search.IndexRow)}
+    word_columns = [c for c in _columns(connection, words) if c in known]
+    digit_columns = [c for c in _columns(connection, digits) if c in known] if has_digits else []
+    select_list = ", ".join(["s.rowid", "d.rowid" if has_digits else "NULL"]
+                            + [f"s.{c}" for c in word_columns] + [f"d.{c}" for c in digit_columns])
+    digits_join = f"LEFT JOIN {digits} d ON d.rowid = r.id " if has_digits else ""
     rows = connection.execute(
         text(
-            "SELECT r.id, r.name, r.id_number, r.phone, b.name, b.kind, u.name, h.room, s.rowid, s.name, s.address"
-            f"{digits_select} "
+            "SELECT r.id, r.name, r.id_number, r.phone, r.status, b.name, b.kind, u.name, h.room, "
+            f"{select_list} FROM resident r "
             "LEFT JOIN household h ON h.id = r.household_id "
             "LEFT JOIN building b ON b.id = h.building_id "
             "LEFT JOIN unit u ON u.id = h.unit_id "
-            f"LEFT JOIN {words} s ON s.rowid = r.id ORDER BY r.id"
+            f"LEFT JOIN {words} s ON s.rowid = r.id {digits_join}"
+            "ORDER BY r.id"
         )
     )
     missing: list[int] = []
-    wrong_name: list[int] = []
-    wrong_address: list[int] = []
-    wrong_digits: list[int] = []
-    for (resident_id, name, id_number, phone, building, kind, unit, room, indexed, indexed_name,
-         indexed_address, indexed_digits) in rows:
-        if indexed is None:
+    outdated: dict[str, list[int]] = {}
+    for row in rows:
+        resident_id, name, id_number, phone, status, building, kind, unit, room, present, d_present = row[:11]
+        indexed = row[11:]
+        if present is None:
             missing.append(resident_id)
             continue
-        if " ".join(search.tokens(name)) != indexed_name:
-            wrong_name.append(resident_id)
         address = household_address(building, unit, room, kind) if building is not None else ""
-        if " ".join(search.tokens(address)) != indexed_address:
-            wrong_address.append(resident_id)
+        expected = search.index_row(resident_id, name, address, id_number, phone, status)
+        wrong = [c for c, value in zip(word_columns, indexed, strict=False) if getattr(expected, c) != (value or "")]
         if has_digits:
-            expected = " ".join(d for d in (search.digits_of(id_number), search.digits_of(phone)) if d)
-            if (indexed_digits or "") != expected:
-                wrong_digits.append(resident_id)
+            if expected.digits and d_present is None:
+                wrong.append("digits")
+            elif d_present is not None:
+                values = indexed[len(word_columns):]
+                wrong += [c for c, value in zip(digit_columns, values, strict=True)
+                          if getattr(expected, c) != (value or "")]
+        for column in dict.fromkeys(wrong):
+            outdated.setdefault(column, []).append(resident_id)
     if missing:
         examples = "、".join(ctx.resident(i) for i in missing[:3])
         yield Problem(
             "search_index", f"搜索索引缺少 {len(missing)} 位居民（如 {examples}），搜不到他们；请重建搜索索引。",
             "resident", missing[0],
         )
-    if wrong_name:
-        yield _index_problem(ctx, wrong_name, "姓名已过时")
-    if wrong_address:
-        yield _index_problem(ctx, wrong_address, "住址已过时")
-    if wrong_digits:
-        yield _index_problem(ctx, wrong_digits, "身份证号码或电话已过时")
+    for column, ids in outdated.items():
+        what = _INDEX_WHAT.get(column, column)
+        examples = "、".join(ctx.resident(i) for i in ids[:3])
+        yield Problem(
+            "search_index",
+            f"搜索索引中 {len(ids)} 位居民的{what}已过时（如 {examples}）；请重建搜索索引。",
+            "resident", ids[0],
+        )
 
 
 CHECKS: list[tuple[str, str, CheckFunction]] = [

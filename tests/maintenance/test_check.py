@@ -71,6 +71,7 @@ def head_moved_out(s: Session) -> tuple[set[str], str]:
     a = _flat(s)
     s.execute(text("UPDATE resident SET status = '已迁出', moved_out_on = :d WHERE id = :id"),
               {"id": a.head_id, "d": TODAY})
+    search.index_residents(s, [a.head_id])
     return {"household_head"}, "已迁出"
 
 
@@ -133,6 +134,7 @@ def post_held_by_the_dead(s: Session) -> tuple[set[str], str]:
     )
     s.execute(text("UPDATE resident SET status = '已故', died_on = :d WHERE id = :id"),
               {"id": holder.resident_id, "d": TODAY})
+    search.index_residents(s, [holder.resident_id])
     return {"roles"}, "已故"
 
 
@@ -196,6 +198,7 @@ def movement_before_birth(s: Session) -> tuple[set[str], str]:
 def dead_without_a_date(s: Session) -> tuple[set[str], str]:
     m = _member(s)
     s.execute(text("UPDATE resident SET status = '已故' WHERE id = :id"), {"id": m.id})
+    search.index_residents(s, [m.id])
     return {"movements"}, "没有死亡日期"
 
 
@@ -211,6 +214,18 @@ def index_name_outdated(s: Session) -> tuple[set[str], str]:
     return {"search_index"}, "姓名已过时"
 
 
+def index_state_outdated(s: Session) -> tuple[set[str], str]:
+    m = _member(s)
+    s.execute(text("UPDATE resident SET status = '已迁出', moved_out_on = :d WHERE id = :id"), {"id": m.id, "d": TODAY})
+    return {"search_index"}, "在册状态已过时"
+
+
+def index_address_outdated(s: Session) -> tuple[set[str], str]:
+    a = _flat(s)
+    s.execute(text("UPDATE household SET room = '9999' WHERE id = :id"), {"id": a.id})
+    return {"search_index"}, "住址已过时"
+
+
 def index_entry_without_resident(s: Session) -> tuple[set[str], str]:
     s.execute(text(f"INSERT INTO {search.TABLE} (rowid, name) VALUES (999999, '幽 灵')"))
     return {"search_index"}, "#999999"
@@ -223,7 +238,8 @@ INJECTIONS: list[Injection] = [
     flat_without_unit, low_rise_with_unit, unit_of_another_building,
     resident_without_household, household_dissolved_with_people_in_it,
     movements_out_of_order, movement_before_birth, dead_without_a_date,
-    index_entry_missing, index_name_outdated, index_entry_without_resident,
+    index_entry_missing, index_name_outdated, index_state_outdated, index_address_outdated,
+    index_entry_without_resident,
 ]
 
 
