@@ -231,7 +231,7 @@ def _walk(
         return None
     if found is None:
         return "list"  # everyone, or an age band: a tenth of the residents or more
-    counted = found.count(session)
+    counted = found.estimate(session)
     if counted is None:
         return None
     if found.numeric:
