@@ -321,3 +321,53 @@ def test_like_fallback_in_lists(db: Database, people: People, monkeypatch: pytes
     assert people.names(ids) == {"李丽", "李娜"}
     with db.reader() as session:
         assert session.scalar(select(Resident.id).limit(1)) is not None
+
+
+# --- PostgreSQL (when one is at hand) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_db(tmp_path):  # noqa: ANN001, ANN201
+    """A PostgreSQL database from ``CHANG_SHAN_TEST_PG_URL`` (e.g.
+    ``postgresql+psycopg://postgres@/cs?host=/tmp/pg&port=5432``), migrated from empty; the test
+    is skipped without one. Its public schema is dropped and made again."""
+    import os
+
+    url = os.environ.get("CHANG_SHAN_TEST_PG_URL")
+    if not url:
+        pytest.skip("CHANG_SHAN_TEST_PG_URL is not set")
+    pytest.importorskip("psycopg")
+    from sqlalchemy import text as sql
+
+    from chang_shan.db import migrate
+    from chang_shan.db.engine import make_engine
+    from chang_shan.paths import DataDir
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    database = Database(DataDir(tmp_path / "pg"), engine, None)
+    try:
+        yield database
+    finally:
+        engine.dispose()
+
+
+def test_lists_on_postgresql_use_like_and_give_the_same_answers(pg_db: Database) -> None:
+    people = build_people(pg_db)
+    assert shown(pg_db, people) == ACTIVE
+    assert shown(pg_db, people, text="张") == {"张立春", "张丽"}
+    assert shown(pg_db, people, text="𠀀") == {"王𠀀"}
+    assert shown(pg_db, people, text="zhanglichun") == {"张立春"}
+    assert shown(pg_db, people, text="777x") == {"解放"}
+    assert shown(pg_db, people, text="3号楼2单元") == {"张立春", "欧阳修文", "张丽"}
+    assert shown(pg_db, people, text='"*(%_') == set()
+    assert shown(pg_db, people, age_band="60-79") == {"张立春", "欧阳修文", "李丽"}
+    assert shown(pg_db, people, grid_id=people.places["g1"], group="独居") == {"张立春"}
+    for sort in query.SORT_KEYS:
+        assert set(ordered(pg_db, people, sort)) == ACTIVE
+    assert ordered(pg_db, people, "age")[-1] == "赵敏"  # no birth date last, as on SQLite
+    assert ordered(pg_db, people, "age", descending=True)[-1] == "赵敏"
+    with pg_db.reader() as session:
+        assert query.resident_rows(session, [people["王𠀀"]], on_date=ON)[0].address == "平房区 长山路12号"
