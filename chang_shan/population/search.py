@@ -53,6 +53,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -112,6 +113,13 @@ def digits_of(value: str | None) -> str:
     return "".join(ch for ch in folded if ch.isdigit() or ch == "x")
 
 
+@lru_cache(maxsize=100_000)
+def _joined_words(value: str) -> str:
+    # Names and addresses repeat (a household's members share one): reindexing 100,000
+    # residents computes each once.
+    return " ".join(tokens(value))
+
+
 def state_word(status: str) -> str:
     return "active" if status == ACTIVE else "gone"
 
@@ -134,10 +142,10 @@ def index_row(
     full, short = pinyin.search_tokens(name)
     return IndexRow(
         resident_id,
-        " ".join(tokens(name)),
+        _joined_words(name),
         " ".join(full),
         " ".join(short),
-        " ".join(tokens(address)),
+        _joined_words(address),
         # A space between the two: no trigram spans them, so no fragment matches across.
         " ".join(d for d in (digits_of(id_number), digits_of(phone)) if d),
         state_word(status),
