@@ -36,6 +36,7 @@ FONT_FAMILIES = (
 BASE_POINT_SIZE = 12  # readable for elderly eyes; 查看 → 放大字号 goes further
 NO_DEMO_ENV = "CHANG_SHAN_NO_DEMO"
 DEMO_DECLINED_KEY = "ui.demo_declined"
+FONT_SIZE_KEY = "ui.font_size"
 EXIT_REFUSED = 2
 current_window: MainWindow | None = None  # the open window (tests drive it with exec_loop=False)
 
@@ -115,6 +116,25 @@ def mark_demo_declined(db: Database) -> None:
         session.merge(AppMeta(key=DEMO_DECLINED_KEY, value=datetime.now().isoformat(timespec="seconds")))
 
 
+def saved_font_size(db: Database) -> int | None:
+    """The font size chosen in 查看 → 放大/缩小字号 last time, if any."""
+    from chang_shan.db.models import AppMeta
+
+    with db.reader() as session:
+        meta = session.get(AppMeta, FONT_SIZE_KEY)
+    try:
+        return int(meta.value) if meta is not None else None
+    except ValueError:
+        return None
+
+
+def save_font_size(db: Database, size: int) -> None:
+    from chang_shan.db.models import AppMeta
+
+    with db.sessions() as session, session.begin():
+        session.merge(AppMeta(key=FONT_SIZE_KEY, value=str(size)))
+
+
 def build_demo_in_window(window: MainWindow, ops: Operations) -> None:
     """The demo community, built on the worker under a progress dialog; cancel = declined."""
     from chang_shan.ui.progress_dialog import run_with_progress
@@ -126,8 +146,9 @@ def build_demo_in_window(window: MainWindow, ops: Operations) -> None:
 
     def done(summary: object) -> None:
         ops.notify_changed("")
-        describe = getattr(summary, "describe", None)
-        window.statusBar().showMessage("已生成演示社区。" + (describe() if callable(describe) else ""), 15000)
+        people, homes = getattr(summary, "residents", None), getattr(summary, "households", None)
+        detail = f"：{people:,} 位虚构居民，{homes:,} 户" if people and homes else ""
+        window.statusBar().showMessage(f"已生成演示社区{detail}（数据均为虚构，可放心练习）。", 20000)
 
     def cancelled() -> None:
         mark_demo_declined(ops.db)
@@ -167,8 +188,14 @@ def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: 
     from chang_shan.ui.main_window import MainWindow
     from chang_shan.ui.ops import Operations
 
+    size = saved_font_size(db)
+    if size is not None:
+        from chang_shan.ui.main_window import MAX_FONT, MIN_FONT
+
+        app.setFont(ui_font(max(MIN_FONT, min(MAX_FONT, size))))
     ops = Operations(db)
     window = MainWindow(ops)
+    window.fontSizeChanged.connect(lambda chosen: ops.run(lambda: save_font_size(db, chosen), parent=window))
     window.start()
     show_window(window)
     if wants_demo(db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,8 @@ MIN_FONT, MAX_FONT = 10, 22
 
 
 class MainWindow(QMainWindow):
+    fontSizeChanged = Signal(int)  # 查看 → 放大/缩小字号: the app remembers it for the next start
+
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
@@ -106,8 +108,10 @@ class MainWindow(QMainWindow):
         edit.addActions([self.find_action, self.new_action, self.open_action])
 
         view = bar.addMenu("查看(&V)")
-        self.bigger_action = self._action("放大字号", lambda: self.change_font(+1), QKeySequence("Ctrl+="))
-        self.smaller_action = self._action("缩小字号", lambda: self.change_font(-1), QKeySequence("Ctrl+-"))
+        self.bigger_action = self._action("放大字号", lambda: self.change_font(+1))
+        self.bigger_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
+        self.smaller_action = self._action("缩小字号", lambda: self.change_font(-1))
+        self.smaller_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomOut)])
         self.refresh_action = self._action("刷新", self.refresh, QKeySequence("F5"))
         view.addActions([self.bigger_action, self.smaller_action])
         view.addSeparator()
@@ -195,6 +199,7 @@ class MainWindow(QMainWindow):
         app.setFont(font)  # type: ignore[union-attr]
         self.population.table.apply_widths()
         self.statusBar().showMessage(f"字号：{size}", 3000)
+        self.fontSizeChanged.emit(size)
 
     def about(self) -> None:
         ops_module.message_box(

@@ -319,3 +319,23 @@ def test_progress_reporter_cancels_in_the_worker() -> None:
 
 def test_data_dir_path_shown(window, tmp_path: Path) -> None:  # noqa: ANN001
     assert "数据文件夹" in window.folder_text.text()
+
+
+def test_font_size_is_remembered(qtbot, data_dir) -> None:  # noqa: ANN001
+    app = QApplication.instance()
+    before = app.font()
+    try:
+        assert app_module.run_gui(data_dir, exec_loop=False) == 0
+        window = app_module.current_window
+        size = app.font().pointSize()
+        assert size == app_module.BASE_POINT_SIZE
+        window.bigger_action.trigger()
+        window.bigger_action.trigger()
+        qtbot.waitUntil(lambda: window.ops.idle)
+        app_module.close_gui(window)
+        app.setFont(before)
+        assert app_module.run_gui(data_dir, exec_loop=False) == 0
+        assert app.font().pointSize() == size + 2  # the next start uses the chosen size
+        app_module.close_gui(app_module.current_window)
+    finally:
+        app.setFont(before)

@@ -77,8 +77,8 @@ def test_rare_character_search_round_trips(qtbot, screen) -> None:  # noqa: ANN0
 
 def test_no_match_shows_zero(qtbot, screen) -> None:  # noqa: ANN001
     screen.filters.search.setText("查无此人")
-    qtbot.waitUntil(lambda: screen.model.rowCount() == 0)
-    assert screen.filters.count.text() == "共 0 人"
+    qtbot.waitUntil(lambda: screen.filters.count.text() == "共 0 人")
+    assert screen.model.rowCount() == 0 and screen.model.complete
 
 
 def test_filters_age_group_inactive(qtbot, screen, town) -> None:  # noqa: ANN001

@@ -128,9 +128,11 @@ class ResidentTableModel(QAbstractTableModel):
         def first_done(result: tuple[list[int], list[Any]]) -> None:
             if generation == self._generation:
                 self._show_first_page(*result)
+                if len(result[0]) < page:  # that was everything: count it now
+                    self._complete(None)
 
         def rest_done(ids: list[int] | None) -> None:
-            if generation == self._generation:
+            if generation == self._generation and ids is not None:
                 self._complete(ids)
 
         self.complete = False
