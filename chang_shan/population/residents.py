@@ -185,6 +185,8 @@ def validate_resident(
             errors["household_id"] = "所选的户不存在或已注销。"
         elif relation == codes.HEAD_RELATION and household.head_id not in (None, resident_id):
             errors["relation_code"] = "该户已有户主；如需更换户主，请使用“变更户主”。"
+        elif resident_id is not None and household.head_id == resident_id and relation != codes.HEAD_RELATION:
+            errors["relation_code"] = "此人是户主；如需更换户主，请使用“变更户主”。"
     if not relation and "relation_code" not in errors:
         errors["relation_code"] = "请选择与户主关系。"
     if errors:
@@ -258,10 +260,8 @@ def update_resident(
     _require_active(resident)
     if data.household_id != resident.household_id:
         raise DomainError("更换所在户请使用“迁到其他户”。")
-    clean = validate_resident(session, data, resident_id=resident_id)
+    clean = validate_resident(session, data, resident_id=resident_id)  # a head stays head here
     household = session.get(Household, resident.household_id)
-    if household is not None and household.head_id == resident_id and clean.relation_code != codes.HEAD_RELATION:
-        raise ValidationError({"relation_code": "此人是户主；如需更换户主，请使用“变更户主”。"})
     _apply(resident, clean)
     if household is not None and clean.relation_code == codes.HEAD_RELATION and household.head_id is None:
         household.head_id = resident_id

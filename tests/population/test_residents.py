@@ -251,7 +251,11 @@ def test_the_head_cannot_stop_being_head_by_an_edit(db: Database, town: Communit
     data.relation_code = "11"
     with pytest.raises(ValidationError) as caught, db.transaction("修改居民 张立春") as s:
         residents.update_resident(s, town.zhang, data)
-    assert "变更户主" in caught.value.errors["relation_code"]
+    assert caught.value.errors == {"relation_code": "此人是户主；如需更换户主，请使用“变更户主”。"}
+    # validate says so too (a form checks each field as it is left, before saving)
+    with db.reader() as s, pytest.raises(ValidationError) as caught:
+        residents.validate_resident(s, data, resident_id=town.zhang)
+    assert caught.value.errors == {"relation_code": "此人是户主；如需更换户主，请使用“变更户主”。"}
 
 
 def test_the_household_is_not_changed_by_an_edit(db: Database, town: Community) -> None:

@@ -87,7 +87,7 @@ class ResidentDialog(FormDialog):
 
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("name")
-        self.name_edit.setMaxLength(60)
+        self.name_edit.setMaxLength(200)  # UTF-16 units: a rare character (𠀀) counts two
         self.name_edit.setPlaceholderText("如 张立春、买买提·艾力")
         form.add_row("name", "姓名", self.name_edit, column=0, required=True)
         self.name_edit.textChanged.connect(lambda: self.field_changed("name"))

@@ -196,6 +196,11 @@ class FormDialog(QDialog):
             self, "放弃修改", "有尚未保存的修改。要放弃这些修改并关闭吗？", yes="放弃修改", no="继续编辑"
         )
 
+    def close_without_asking(self) -> None:
+        """Close and throw away any changes (the program is quitting, a test is over)."""
+        self._closing = True
+        self.reject()
+
     def reject(self) -> None:
         if not self._closing and self.is_dirty() and not self.ask_discard():
             return
