@@ -50,6 +50,9 @@ class FormDialog(QDialog):
         self.saved_id: int | None = None
         self.form: ValidatedForm | None = None
         self._touched: set[str] = set()
+        # Messages only the write itself could give (e.g. 目标户已有户主 while moving someone):
+        # kept under their field until that field changes.
+        self._from_write: dict[str, str] = {}
         self._closing = False
         self.setWindowTitle(title)
         self.setStyleSheet(FORM_STYLE)
@@ -102,6 +105,7 @@ class FormDialog(QDialog):
     def field_changed(self, key: str) -> None:
         """A value changed: re-check at once when that field is showing a message, so it goes
         away as soon as the input is right."""
+        self._from_write.pop(key, None)
         if self.form is not None and self.form.error_text(key):
             self._recheck()
 
@@ -113,7 +117,7 @@ class FormDialog(QDialog):
 
     def _recheck(self) -> None:
         assert self.form is not None
-        errors = self.collect_errors()
+        errors = {**self._from_write, **self.collect_errors()}
         self.form.show_errors(errors, only=self._touched)
         if not errors and self.banner.property("summary"):
             self.hide_banner()
@@ -157,6 +161,7 @@ class FormDialog(QDialog):
         try:
             saved = self.write()
         except ValidationError as exc:
+            self._from_write = dict(exc.errors)
             self.show_all_errors(exc.errors)
             return False
         except ChangShanError as exc:
