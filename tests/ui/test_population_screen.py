@@ -283,3 +283,29 @@ def test_keyboard_from_search_to_results(qtbot, screen, town) -> None:  # noqa: 
     qtbot.keyClick(screen.filters.search, Qt.Key.Key_Down)
     assert screen.table.hasFocus()
     assert screen.table.current_row() == 0
+
+
+def test_tree_selection_survives_refreshes(qtbot, screen, town) -> None:  # noqa: ANN001
+    from chang_shan.population import households, undo
+
+    for place in (Place("grid", town.grid1), Place("building", town.building3), Place("unit", town.unit2)):
+        screen.tree.expand(screen.tree_model.index_of(place))
+    qtbot.waitUntil(lambda: screen.tree_model.index_of(Place("household", town.h301)).isValid())
+    screen.tree.setCurrentIndex(screen.tree_model.index_of(Place("household", town.h301)))
+    qtbot.waitUntil(lambda: names(screen) == ["王淑芬"])
+    # A new household in the same unit: the unit's households are replaced, the selection stays.
+    screen.ops.change("新增户", lambda s: households.create_household(
+        s, households.HouseholdInput(town.building3, town.unit2, "303", "50")))
+    qtbot.waitUntil(lambda: screen.tree_model.rowCount(screen.tree_model.index_of(Place("unit", town.unit2))) == 3)
+    settle(qtbot, screen)
+    assert screen.place == Place("household", town.h301) or screen.place.key == ("household", town.h301)
+    assert screen.tree_model.place(screen.tree.currentIndex()).key == ("household", town.h301)
+    assert names(screen) == ["王淑芬"]
+    # Select the new household, then undo its creation: the selection falls back to the unit.
+    new_index = screen.tree_model.index(2, 0, screen.tree_model.index_of(Place("unit", town.unit2)))
+    assert new_index.data().startswith("303")
+    screen.tree.setCurrentIndex(new_index)
+    qtbot.waitUntil(lambda: screen.model.complete and screen.model.rowCount() == 0)
+    screen.ops.change("撤销", undo.undo_last)
+    qtbot.waitUntil(lambda: screen.tree_model.place(screen.tree.currentIndex()).key == ("unit", town.unit2))
+    qtbot.waitUntil(lambda: sorted(names(screen)) == sorted(["王淑芬", "张𠀀春"]))

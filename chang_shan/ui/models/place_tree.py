@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 if TYPE_CHECKING:
@@ -52,8 +52,14 @@ def _count(residents: int) -> str:
 
 
 class PlaceTreeModel(QStandardItemModel):
+    """``replacing`` is True while rows are being swapped out (a view's current index moves about
+    then; ignore it); ``replaced`` fires afterwards so the view can put its selection back."""
+
+    replaced = Signal()
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self.replacing = False
         self.setHorizontalHeaderLabels(["网格 / 楼栋 / 单元 / 户"])
         self._items: dict[tuple[str, int | None], QStandardItem] = {}
         self._shape: tuple = ()
@@ -82,8 +88,13 @@ class PlaceTreeModel(QStandardItemModel):
         shape = self._shape_of(grids)
         total = sum(g.residents for g in grids)
         if shape != self._shape:
-            self._rebuild(grids)
+            self.replacing = True
+            try:
+                self._rebuild(grids)
+            finally:
+                self.replacing = False
             self._shape = shape
+            self.replaced.emit()
         else:
             self._update_counts(grids)
             self._reload_households()
@@ -169,19 +180,33 @@ class PlaceTreeModel(QStandardItemModel):
         parent = self._items.get(place.key)
         if parent is None:
             return
-        for row in range(parent.rowCount()):
-            old = parent.child(row).data(PLACE_ROLE)
-            if old is not None:
-                self._items.pop(old.key, None)
-        parent.removeRows(0, parent.rowCount())
-        for summary in rows:
-            h_place = Place("household", summary.id, grid_id=place.grid_id, building_id=place.building_id,
-                            unit_id=place.unit_id, household_id=summary.id)
-            head = f" {summary.head_name}" if summary.head_name else " （无户主）"
-            item = self._item(h_place, f"{summary.room}{head}（{summary.members}人）")
-            item.setToolTip(summary.address + ("　" + "、".join(summary.tags) if summary.tags else ""))
-            parent.appendRow(item)
         self._loaded_households.add(place.key)
+        old = [parent.child(r).data(PLACE_ROLE) for r in range(parent.rowCount())]
+        if [p.id for p in old if p is not None] == [h.id for h in rows] and len(old) == len(rows):
+            for row, summary in enumerate(rows):  # the same households: new texts only
+                self._describe(parent.child(row), summary)
+            return
+        self.replacing = True
+        try:
+            for gone in old:
+                if gone is not None:
+                    self._items.pop(gone.key, None)
+            parent.removeRows(0, parent.rowCount())
+            for summary in rows:
+                h_place = Place("household", summary.id, grid_id=place.grid_id, building_id=place.building_id,
+                                unit_id=place.unit_id, household_id=summary.id)
+                item = self._item(h_place, "")
+                self._describe(item, summary)
+                parent.appendRow(item)
+        finally:
+            self.replacing = False
+        self.replaced.emit()
+
+    @staticmethod
+    def _describe(item: QStandardItem, summary: HouseholdSummary) -> None:
+        head = f" {summary.head_name}" if summary.head_name else " （无户主）"
+        item.setText(f"{summary.room}{head}（{summary.members}人）")
+        item.setToolTip(summary.address + ("　" + "、".join(summary.tags) if summary.tags else ""))
 
     def _reload_households(self) -> None:
         for key in list(self._loaded_households):

@@ -48,6 +48,7 @@ class PopulationScreen(QWidget):
         self.tree.expanded.connect(self.tree_model.load_households)
         self.tree.selectionModel().currentChanged.connect(self._on_place_changed)
         self.tree.setCurrentIndex(self.tree_model.all_index())
+        self.tree_model.replaced.connect(self._restore_place)
 
         # --- centre: filters, actions, table ---
         self.filters = FilterBar()
@@ -55,6 +56,7 @@ class PopulationScreen(QWidget):
         self.filters.toResults.connect(self.focus_results)
         self.model = ResidentTableModel(ops.db, runner=self._run_query, parent=self)
         self.model.loaded.connect(self._on_loaded)
+        self.model.modelReset.connect(self._after_reset)
         self.table = ResidentTableView()
         self.table.setModel(self.model)
         self.table.apply_widths()
@@ -122,11 +124,12 @@ class PopulationScreen(QWidget):
         from chang_shan.population.query import ResidentFilter
 
         values = self.filters.values()
-        place = self.place
+        # Only the most specific place: a household implies its unit, building and grid.
+        scope = {"grid": "grid_id", "building": "building_id", "unit": "unit_id", "household": "household_id"}
+        where = {scope[self.place.kind]: self.place.id} if self.place.kind in scope else {}
         filt = ResidentFilter(
-            text=values["text"], grid_id=place.grid_id, building_id=place.building_id,
-            unit_id=place.unit_id, household_id=place.household_id, age_band=values["age_band"],
-            group=values["group"], include_inactive=values["include_inactive"],
+            text=values["text"], age_band=values["age_band"], group=values["group"],
+            include_inactive=values["include_inactive"], **where,
         )
         if self._keep_resident is None:
             self._keep_resident = self.current_resident_id()
@@ -140,12 +143,27 @@ class PopulationScreen(QWidget):
 
     def _set_tree(self, grids: list) -> None:
         self.tree_model.set_tree(grids)
-        index = self.tree_model.index_of(self.place)
-        if not index.isValid():  # the place is gone (e.g. undo of a new household)
-            index = self.tree_model.all_index()
-        if self.tree.currentIndex() != index:
-            self.tree.setCurrentIndex(index)
+        self._restore_place()
         self.tree.expand(self.tree_model.all_index())
+
+    def _restore_place(self) -> None:
+        """After the tree's rows were replaced: select the same place again, or its nearest
+        surviving parent (e.g. undo removed the household) and show that."""
+        model, place = self.tree_model, self.place
+        candidates = [place]
+        if place.unit_id is not None:
+            candidates.append(Place("unit", place.unit_id))
+        if place.building_id is not None:
+            candidates.append(Place("building", place.building_id))
+        if place.grid_id is not None:
+            candidates.append(Place("grid", place.grid_id))
+        index = next((model.index_of(p) for p in candidates if model.index_of(p).isValid()), model.all_index())
+        if self.tree.currentIndex() != index:
+            self.tree.setCurrentIndex(index)  # reloads the table when the place changed …
+        target = model.place(index)
+        if target != self.place:  # … unless the view had already moved there while rows were swapped
+            self.place = target
+            self.reload_table()
 
     # --- reacting -------------------------------------------------------------------------------
 
@@ -161,7 +179,17 @@ class PopulationScreen(QWidget):
         else:
             self.table.clear_current()
             self._on_selection_changed()
-        self.statusChanged.emit(f"{self.place_label()}：共 {count:,} 人")
+        searched = f"，查找“{self.filters.text}”" if self.filters.text else ""
+        self.statusChanged.emit(f"{self.place_label()}{searched}：共 {count:,} 人")
+
+    def _after_reset(self) -> None:
+        """The first page is in: reselect the kept resident now if it is there (no flicker)."""
+        keep = self._keep_resident
+        row = self.model.row_of(keep) if keep is not None else None
+        if row is not None:
+            self.table.select_row(row)
+        else:
+            self.actions.update_enabled()
 
     def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
         from chang_shan.ui.models.resident_table import COLUMNS
@@ -176,6 +204,8 @@ class PopulationScreen(QWidget):
         self._keep_resident = self.current_resident_id()
 
     def _on_place_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.tree_model.replacing:
+            return  # rows are being swapped; _restore_place puts the selection back
         place = self.tree_model.place(current)
         if place == self.place:
             return
