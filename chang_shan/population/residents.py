@@ -385,8 +385,19 @@ def history(session: Session, resident_id: int) -> list[HistoryEntry]:
     Changed ID numbers and phones appear masked.
     """
     _get(session, resident_id)
+    addresses: dict[int, str] = {}
+
+    def address_of(household_id: int) -> str:
+        if household_id not in addresses:
+            household = session.get(Household, household_id)
+            addresses[household_id] = household_address(
+                household.building.name, household.unit.name if household.unit else None, household.room,
+                household.building.kind,
+            ) if household is not None else f"（编号 {household_id}）"
+        return addresses[household_id]
+
     entries = [
-        HistoryEntry(m.on_date, m.kind, m.note) for m in session.scalars(
+        HistoryEntry(m.on_date, m.kind, _describe_movement(m, address_of)) for m in session.scalars(
             select(Movement).where(Movement.resident_id == resident_id)
         )
     ]
@@ -401,17 +412,6 @@ def history(session: Session, resident_id: int) -> list[HistoryEntry]:
         )
         .order_by(ChangeRow.id)
     ).all()
-    addresses: dict[int, str] = {}
-
-    def address_of(household_id: int) -> str:
-        if household_id not in addresses:
-            household = session.get(Household, household_id)
-            addresses[household_id] = household_address(
-                household.building.name, household.unit.name if household.unit else None, household.room,
-                household.building.kind,
-            ) if household is not None else f"（编号 {household_id}）"
-        return addresses[household_id]
-
     for row, change_set in rows:
         text = _describe_change(row, address_of)
         if text:
@@ -421,6 +421,22 @@ def history(session: Session, resident_id: int) -> list[HistoryEntry]:
 
 def _sort_instant(value: datetime | date) -> datetime:
     return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day, 23, 59, 59)
+
+
+def _describe_movement(m: Movement, address_of: Callable[[int], str]) -> str:
+    """``转户：3号楼1单元101 → 3号楼2单元301；结婚`` — where from, where to, and the note."""
+    where = ""
+    if m.kind in ("登记", "迁入") and m.to_household_id:
+        where = f"{m.kind}到 {address_of(m.to_household_id)}"
+    elif m.kind == "转户" and m.from_household_id and m.to_household_id:
+        where = f"从 {address_of(m.from_household_id)} 转到 {address_of(m.to_household_id)}"
+    elif m.kind == "迁出" and m.from_household_id:
+        where = f"从 {address_of(m.from_household_id)} 迁出"
+    elif m.kind == "死亡":
+        where = "去世"
+    elif m.kind == "变更户主" and m.to_household_id:
+        where = f"成为 {address_of(m.to_household_id)} 的户主"
+    return "；".join(part for part in (where, m.note) if part)
 
 
 def _show(column: str, value: object, address_of: Callable[[int], str]) -> str:

@@ -365,6 +365,8 @@ def test_history_speaks_chinese_and_names_households_by_address(db: Database, to
     with db.reader() as s:
         texts = "\n".join(e.text for e in residents.history(s, town.son))
     assert "所在户：3号楼1单元101 → 3号楼1单元102" in texts
+    assert "从 3号楼1单元101 转到 3号楼1单元102" in texts  # the 转户 event itself
+    assert "登记到 3号楼1单元101" in texts
     assert "与户主关系：子 → 户主" in texts
     assert "死亡日期：（空） → 2024-06-01" in texts
     assert not re.search(r"[a-z_]{3,}", texts), texts  # no column names such as died_on

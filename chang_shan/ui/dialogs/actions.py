@@ -26,7 +26,6 @@ UNDO_HINT = "此操作可在“编辑→撤销”中撤销。"
 def _bold_font_label(text: str, name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
-    label.setWordWrap(True)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.15)
     font.setBold(True)
@@ -49,6 +48,7 @@ class _ActionDialog(FormDialog):
         self.confirm_label.setWordWrap(True)
         self.confirm_label.setTextFormat(Qt.TextFormat.PlainText)
         self.body.addWidget(self.confirm_label)
+        self.body.addStretch(1)
         self.setMinimumWidth(620)
 
     def add_date_row(self, label: str) -> DateField:

@@ -73,7 +73,6 @@ class ResidentDialog(FormDialog):
         self.header = QLabel(self)
         self.header.setObjectName("header")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
-        self.header.setWordWrap(True)
         font = self.header.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)

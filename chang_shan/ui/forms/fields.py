@@ -302,6 +302,7 @@ class ValidatedForm(QWidget):
         hint.hide()
         box.addWidget(error)
         box.addWidget(hint)
+        box.addStretch(1)  # a taller neighbour (one showing a message) must not push this field down
 
         if full_width:
             row = max(self._next_row)
