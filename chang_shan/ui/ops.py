@@ -37,12 +37,36 @@ Success = Callable[[Any], None]
 Failure = Callable[[BaseException], None]
 
 
+# SQLite's own words for machine trouble (qutebrowser's KnownError idea): told plainly, not as bugs.
+_SQLITE_ENVIRONMENT = (
+    ("database or disk is full", "磁盘已满，数据没有写入。请清理磁盘空间后再试。"),
+    ("disk i/o error", "读写磁盘出错，数据没有写入。请检查磁盘或 U 盘是否正常。"),
+    ("database is locked", "数据库正忙（另一个操作正在写入），请稍后再试。"),
+    ("readonly database", "数据文件夹是只读的，不能保存。请检查文件夹权限。"),
+    ("unable to open database", "无法打开数据库文件。请检查数据文件夹是否还在、是否有权限。"),
+)
+
+
+def environment_message(exc: BaseException) -> str | None:
+    """A plain Chinese message when ``exc`` is the database's trouble with the machine."""
+    import sqlite3
+
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    if not isinstance(cause, sqlite3.Error):
+        return None
+    text = str(cause).lower()
+    return next((message for needle, message in _SQLITE_ENVIRONMENT if needle in text), None)
+
+
 def describe_error(exc: BaseException) -> tuple[str, str, str]:
     """(icon kind, title, text) for an error shown to the user; details added for bugs only."""
     if isinstance(exc, DomainError):
         return "warning", "无法完成", exc.message
     if isinstance(exc, EnvironmentProblem):
         return "critical", "无法访问数据", exc.message
+    machine = environment_message(exc)
+    if machine is not None:
+        return "critical", "无法访问数据", machine
     if isinstance(exc, OSError):
         where = f"（{exc.filename}）" if getattr(exc, "filename", None) else ""
         return "critical", "文件或磁盘错误", f"读写文件时出错：{exc.strerror or exc}{where}。请检查磁盘空间和权限。"
@@ -83,7 +107,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     if isinstance(exc, Cancelled):
         return
     kind, title, text = describe_error(exc)
-    expected = isinstance(exc, (DomainError, EnvironmentProblem, OSError))
+    expected = isinstance(exc, (DomainError, EnvironmentProblem, OSError)) or environment_message(exc) is not None
     details = "" if expected else "".join(traceback.format_exception(exc))
     message_box(parent, kind, title, text, details)
 
