@@ -330,3 +330,23 @@ def test_a_resident_who_moved_out_is_shown_read_only(qtbot, db: Database, town: 
     assert not dialog.save_button.isEnabled() and not dialog.form.isEnabled()
     assert dialog.cancel_button.text() == "关闭"
     assert not dialog.save()
+
+
+def test_a_busy_or_full_disk_is_told_plainly_and_the_input_is_kept(qtbot, db: Database, town: Community,  # noqa: ANN001
+                                                                   monkeypatch) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def locked(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OperationalError("INSERT INTO resident …", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(residents, "register_resident", locked)
+    before = counts(db)
+    dialog = open_dialog(qtbot, db, household_id=town.h102)
+    dialog.name_edit.setText("刘德厚")
+    dialog.birth_edit.set_value(date(1949, 10, 1))
+    assert not dialog.save()
+    assert dialog.banner_text() == "数据库正忙（另一个操作正在写入），请稍后再试。"
+    assert dialog.isVisible() and dialog.name_edit.text() == "刘德厚"
+    assert counts(db) == before

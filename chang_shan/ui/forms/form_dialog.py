@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from chang_shan.errors import ChangShanError, ValidationError
 from chang_shan.ui.forms import fields
+from chang_shan.ui.ops import environment_message
 from chang_shan.ui.forms.fields import FORM_STYLE, ValidatedForm
 
 if TYPE_CHECKING:
@@ -166,6 +167,12 @@ class FormDialog(QDialog):
             return False
         except ChangShanError as exc:
             self.show_banner(exc.message)
+            return False
+        except Exception as exc:
+            machine = environment_message(exc)  # disk full, database busy …: say so, keep the input
+            if machine is None:
+                raise
+            self.show_banner(machine)
             return False
         self.saved_id = saved
         self._closing = True
