@@ -350,3 +350,28 @@ def test_a_busy_or_full_disk_is_told_plainly_and_the_input_is_kept(qtbot, db: Da
     assert dialog.banner_text() == "数据库正忙（另一个操作正在写入），请稍后再试。"
     assert dialog.isVisible() and dialog.name_edit.text() == "刘德厚"
     assert counts(db) == before
+
+
+def test_a_name_typed_through_an_input_method_keeps_rare_characters(qtbot, db: Database,  # noqa: ANN001
+                                                                     town: Community) -> None:
+    from PySide6.QtGui import QInputMethodEvent
+
+    dialog = open_dialog(qtbot, db, household_id=town.h102)
+    dialog.name_edit.setFocus()
+    qtbot.waitUntil(dialog.name_edit.hasFocus)
+    for piece in ("王", "𪚥", "𠀀"):  # what a pinyin IME commits, one character at a time
+        event = QInputMethodEvent()
+        event.setCommitString(piece)
+        QApplication.sendEvent(dialog.name_edit, event)
+    assert dialog.name_edit.text() == "王𪚥𠀀"
+    dialog.birth_edit.set_value(date(1960, 1, 1))
+    assert dialog.save()
+    assert stored(db, dialog.saved_id).name == "王𪚥𠀀"
+
+
+def test_leaving_the_name_shows_it_cleaned(qtbot, db: Database, town: Community) -> None:  # noqa: ANN001
+    dialog = open_dialog(qtbot, db, household_id=town.h102)
+    dialog.name_edit.setText(" 阿依古丽・吐尔逊 ")  # a katakana middle dot, stray spaces
+    leave(qtbot, dialog.name_edit, dialog.phone_edit)
+    assert dialog.name_edit.text() == "阿依古丽·吐尔逊"
+    assert dialog.form.error_text("name") == ""
