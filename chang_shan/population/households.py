@@ -15,10 +15,12 @@ from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.population import idnumber, roles, search
 from chang_shan.population.addresses import household_address
 from chang_shan.population.residents import age_on, validate_phone
-from chang_shan.population.text import clean_digits, clean_text
+from chang_shan.population.text import clean_digits, clean_note, clean_text
 
 ACTIVE = "在册"
 MAX_AREA = Decimal("10000")
+MAX_ROOM = 50  # the column sizes (PostgreSQL refuses longer text; SQLite would keep it)
+MAX_NOTE = 500
 
 
 @dataclass
@@ -94,7 +96,9 @@ def validate_household(
             errors["unit_id"] = "请选择该楼栋的单元。"
     elif data.unit_id is not None:
         errors["unit_id"] = "平房区的户没有单元。"
-    if not room:
+    if len(room) > MAX_ROOM:
+        errors["room"] = f"门牌最多 {MAX_ROOM} 个字，现在是 {len(room)} 个。"
+    elif not room:
         errors["room"] = "请填写门牌（楼房填室号，如 301；平房区填地址，如 长山路12号）。"
     elif building is not None and "unit_id" not in errors:
         clash = session.scalar(
@@ -112,13 +116,16 @@ def validate_household(
     phone, phone_error = validate_phone(data.phone)
     if phone_error:
         errors["phone"] = phone_error
+    note = clean_note(data.note)
+    if len(note) > MAX_NOTE:
+        errors["note"] = f"备注最多 {MAX_NOTE} 个字，现在是 {len(note)} 个。"
     unknown = [t for t in data.tags if t not in codes.household_tags()]
     if unknown:
         errors["tags"] = "未知的户标签：" + "、".join(unknown) + "。"
     if errors:
         raise ValidationError(errors)
     return replace(data, room=room, area_m2=area, phone=phone, tags=sorted(set(data.tags)),
-                   note=clean_text(data.note))
+                   note=note)
 
 
 def _apply(household: Household, data: HouseholdInput) -> None:

@@ -22,10 +22,12 @@ from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.population import idnumber, roles, search
 from chang_shan.population.addresses import household_address
 from chang_shan.population.pinyin import sort_key
-from chang_shan.population.text import clean_digits, clean_name, clean_text
+from chang_shan.population.text import clean_digits, clean_name, clean_note, clean_text
 
 ACTIVE = "在册"
 MAX_NAME = 50
+MAX_EMPLOYMENT = 50  # the column sizes (PostgreSQL refuses longer text; SQLite would keep it)
+MAX_NOTE = 500
 _NAME_BAD = re.compile(r"[0-9０-９!-/:-@\[-`{-~！-／：-＠［-｀｛-～、。，；：？！]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,5})?$")
@@ -173,6 +175,12 @@ def validate_resident(
         errors["phone"] = phone_error
     if data.residence_type not in RESIDENCE_TYPES:
         errors["residence_type"] = "居住类型只能是：" + "、".join(RESIDENCE_TYPES) + "。"
+    employment = clean_text(data.employment)
+    if len(employment) > MAX_EMPLOYMENT:
+        errors["employment"] = f"就业状况最多 {MAX_EMPLOYMENT} 个字，现在是 {len(employment)} 个。"
+    note = clean_note(data.note)
+    if len(note) > MAX_NOTE:
+        errors["note"] = f"备注最多 {MAX_NOTE} 个字，现在是 {len(note)} 个。"
     unknown_groups = [g for g in data.groups if g not in codes.special_groups()]
     if unknown_groups:
         errors["groups"] = "未知的人群类别：" + "、".join(unknown_groups) + "。"
@@ -193,8 +201,8 @@ def validate_resident(
         raise ValidationError(errors)
     return replace(
         data, name=name, id_number=number or "", sex_code=sex_code, birth_date=birth,
-        relation_code=relation, phone=phone, employment=clean_text(data.employment),
-        groups=sorted(set(data.groups)), note=clean_text(data.note),
+        relation_code=relation, phone=phone, employment=employment,
+        groups=sorted(set(data.groups)), note=note,
     )
 
 

@@ -30,3 +30,13 @@ def clean_digits(value: str | None) -> str:
     """Phone numbers and the like: full-width digits to ASCII, spaces out."""
     text = unicodedata.normalize("NFKC", value or "")
     return re.sub(r"\s", "", text)
+
+
+def clean_note(value: str | None) -> str:
+    """A free-text note: like ``clean_text`` but the line breaks the user typed stay (at most one
+    blank line in a row); spaces are folded within each line."""
+    if not value:
+        return ""
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = "\n".join(clean_text(line) for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

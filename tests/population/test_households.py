@@ -177,3 +177,10 @@ def test_a_household_whose_head_moved_out_gets_a_new_one_without_a_former_relati
     assert detail(db, town.h101).head_id == town.li
     with db.reader() as s:
         assert s.get(Resident, town.zhang).relation_code == "02"  # the record of the departed stays as it was
+
+
+def test_notes_keep_line_breaks_and_over_long_text_is_refused(db: Database, town: Community) -> None:
+    new_id = create(db, HouseholdInput(town.building3, town.unit2, "303", note="钥匙放邻居家\n\n\n燃气表在门外"))
+    assert detail(db, new_id).note == "钥匙放邻居家\n\n燃气表在门外"
+    errors = errors_for(db, HouseholdInput(town.building3, town.unit2, "号" * 51, note="记" * 501))
+    assert errors == {"room": "门牌最多 50 个字，现在是 51 个。", "note": "备注最多 500 个字，现在是 501 个。"}

@@ -370,3 +370,18 @@ def test_history_speaks_chinese_and_names_households_by_address(db: Database, to
     assert "与户主关系：子 → 户主" in texts
     assert "死亡日期：（空） → 2024-06-01" in texts
     assert not re.search(r"[a-z_]{3,}", texts), texts  # no column names such as died_on
+
+
+def test_notes_keep_their_line_breaks_and_long_text_is_refused(db: Database, town: Community) -> None:
+    """Notes used to be folded onto one line; over-long text fitted SQLite but not the columns
+    (PostgreSQL refuses it)."""
+    data = person(town.h102, "刘德厚", "", "02", birth_date=date(1949, 1, 1),
+                  note="  女儿：13804310009 \r\n\r\n\r\n 每周二  送药 ")
+    new_id = register(db, data)
+    assert detail(db, new_id).note == "女儿：13804310009\n\n每周二 送药"
+    long = person(town.h102, "刘德厚", "", "10", birth_date=date(1949, 1, 1), note="记" * 501,
+                  employment="岗" * 51)
+    assert errors_for(db, long) == {
+        "employment": "就业状况最多 50 个字，现在是 51 个。",
+        "note": "备注最多 500 个字，现在是 501 个。",
+    }
