@@ -95,7 +95,7 @@ def _pieces(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=20_000)
 def syllables(text: str) -> tuple[str, ...]:
     """The common toneless reading of ``text``, one item per character (pypinyin's phrase-aware
     choice), with unknown characters kept and separators dropped."""
@@ -138,7 +138,7 @@ def surname_readings(surname: str) -> tuple[tuple[str, ...], ...]:
     return (fixed,) if common == fixed else (fixed, common)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def syllable_readings(name: str) -> tuple[tuple[str, ...], ...]:
     """Every reading of ``name`` as syllable tuples: each surname reading + the common given name."""
     name = name.strip()
@@ -172,7 +172,7 @@ def to_pinyin_text(text: str) -> str:
 _MIXED_UP_TO = 4
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def search_tokens(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The words the search index holds for a name: ``(pinyin words, initials words)``.
 

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -113,7 +114,7 @@ def digits_of(value: str | None) -> str:
     return "".join(ch for ch in folded if ch.isdigit() or ch == "x")
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _joined_words(value: str) -> str:
     # Names and addresses repeat (a household's members share one): reindexing 100,000
     # residents computes each once.
@@ -161,7 +162,7 @@ class _Tables:
     digits: bool
 
 
-_tables_cache: dict[int, tuple[Engine, _Tables]] = {}
+_tables_cache: weakref.WeakKeyDictionary[Engine, _Tables] = weakref.WeakKeyDictionary()
 
 
 def _engine_of(bind: Session | Connection) -> Engine:
@@ -171,9 +172,9 @@ def _engine_of(bind: Session | Connection) -> Engine:
 
 def _tables(bind: Session | Connection) -> _Tables:
     engine = _engine_of(bind)
-    cached = _tables_cache.get(id(engine))
-    if cached is not None and cached[0] is engine:
-        return cached[1]
+    cached = _tables_cache.get(engine)
+    if cached is not None:
+        return cached
     if engine.dialect.name != "sqlite":
         found: set[str] = set()
     else:
@@ -182,7 +183,7 @@ def _tables(bind: Session | Connection) -> _Tables:
             {"a": TABLE, "b": DIGITS_TABLE},
         ).scalars())
     result = _Tables(TABLE in found, DIGITS_TABLE in found)
-    _tables_cache[id(engine)] = (engine, result)
+    _tables_cache[engine] = result
     return result
 
 
