@@ -204,10 +204,24 @@ def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: 
     current_window = window
     if not exec_loop:
         return 0
+    _quit_on_ctrl_c(app)
     try:
         return app.exec()
     finally:
         close_gui(window)
+
+
+def _quit_on_ctrl_c(app: QApplication) -> None:
+    """Ctrl+C in the terminal closes the window properly (the worker finishes, the lock is
+    released). Qt's event loop runs in C++, so a timer lets Python see the signal."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda *_args: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(300)
 
 
 def close_gui(window: MainWindow) -> None:

@@ -141,8 +141,10 @@ class Operations(QObject):
 
         Without ``failure`` an error is shown in a message box over ``parent``.
         """
-        if self._closed:
-            raise RuntimeError("operations already shut down")
+        if self._closed:  # the window is closing (a late timer): nothing more to do
+            dropped: Future = Future()
+            dropped.cancel()
+            return dropped
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)

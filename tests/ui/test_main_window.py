@@ -392,3 +392,14 @@ def test_a_long_session_does_not_abort_the_interpreter(tmp_path: Path) -> None:
     if bare.returncode == 0:
         pytest.skip("this PySide6/Python pair does not leak references; the guard is not needed")
     assert "dealloc" in bare.stderr  # the bug the guard exists for
+
+
+def test_nothing_runs_after_shutdown(qapp, db) -> None:  # noqa: ANN001
+    from chang_shan.ui.ops import Operations
+
+    ops = Operations(db)
+    ops.shutdown()
+    ran = []
+    future = ops.query(lambda _s: ran.append(1), success=ran.append)
+    qapp.processEvents()
+    assert future.cancelled() and ran == [] and ops.idle
