@@ -375,3 +375,16 @@ def test_leaving_the_name_shows_it_cleaned(qtbot, db: Database, town: Community)
     leave(qtbot, dialog.name_edit, dialog.phone_edit)
     assert dialog.name_edit.text() == "阿依古丽·吐尔逊"
     assert dialog.form.error_text("name") == ""
+
+
+def test_a_long_message_in_a_narrow_column_is_shown_whole(qtbot, db: Database, town: Community) -> None:  # noqa: ANN001
+    dialog = open_dialog(qtbot, db, household_id=town.h102)
+    dialog.resize(860, dialog.height())
+    dialog.name_edit.setText("张3")
+    assert not dialog.save()
+    label = dialog.findChild(QWidget, "error_name")
+    qtbot.waitUntil(lambda: label.height() >= label.sizeHint().height())
+    lines = label.text().split("\n")
+    assert len(lines) >= 2 and "".join(lines) == dialog.form.error_text("name")
+    assert label.height() >= len(lines) * label.fontMetrics().lineSpacing()
+    assert label.geometry().right() <= label.parentWidget().width()  # not clipped on the right

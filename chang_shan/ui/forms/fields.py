@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -79,6 +80,25 @@ def confirm(parent: QWidget | None, title: str, text: str, *, yes: str, no: str)
     box.setEscapeButton(no_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def wrap_lines(text: str, metrics: QFontMetrics, width: int) -> str:
+    """Break ``text`` into lines no wider than ``width`` pixels (character by character, as
+    Chinese is written; a line never starts with closing punctuation)."""
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if line and metrics.horizontalAdvance(line + ch) > width and ch not in _NO_LINE_START:
+            lines.append(line)
+            line = ch
+        else:
+            line += ch
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+_NO_LINE_START = "，。、；：？！）》」』”’·…,.;:?!)"
 
 
 class CodeCombo(QComboBox):
@@ -262,6 +282,7 @@ class ValidatedForm(QWidget):
                 self._grid.setColumnMinimumWidth(column * 2, 0)
         self._rows: dict[str, _Row] = {}
         self._watched: dict[QObject, str] = {}
+        self._cells: dict[QObject, str] = {}
         self.on_leave: Callable[[str], None] | None = None
         self.on_change: Callable[[str], None] | None = None
 
@@ -290,14 +311,14 @@ class ValidatedForm(QWidget):
         if aside is not None:
             line.addWidget(aside, 0)
         box.addLayout(line)
+        # Messages are broken into lines here rather than word-wrapped by Qt: a word-wrapped
+        # label in a grid gets its one-line height and the second line is cut off.
         error = QLabel(cell)
         error.setProperty("formRole", "error")
-        error.setWordWrap(True)
         error.setObjectName(f"error_{key}")
         error.hide()
         hint = QLabel(cell)
         hint.setProperty("formRole", "hint")
-        hint.setWordWrap(True)
         hint.setObjectName(f"hint_{key}")
         hint.hide()
         box.addWidget(error)
@@ -315,6 +336,8 @@ class ValidatedForm(QWidget):
             self._grid.addWidget(cell, row, column * 2 + 1)
             self._next_row[column] = row + 1
 
+        self._cells[cell] = key
+        cell.installEventFilter(self)
         focus_widget = focus or widget
         self._rows[key] = _Row(key, label_widget, highlight or widget, focus_widget, error, hint)
         for watched in (focus_widget, *watch):
@@ -332,6 +355,8 @@ class ValidatedForm(QWidget):
             target.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize and watched in self._cells:
+            self._rewrap(self._rows[self._cells[watched]])  # break the messages for the new width
         if event.type() == QEvent.Type.FocusOut and watched in self._watched:
             reason = event.reason()  # type: ignore[attr-defined]
             if reason not in (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
@@ -353,8 +378,22 @@ class ValidatedForm(QWidget):
             self._set_error(row, message)
         return {key: message for key, message in errors.items() if key not in self._rows}
 
+    def _wrapped(self, row: _Row, label: QLabel, message: str) -> str:
+        label.setToolTip(message)
+        label.setProperty("message", message)
+        width = label.parentWidget().width()
+        if width < 120:  # not laid out yet: about as wide as a field usually is
+            width = 360
+        return wrap_lines(message, label.fontMetrics(), width - 4)
+
+    def _rewrap(self, row: _Row) -> None:
+        for label in (row.error, row.hint):
+            message = label.property("message")
+            if message:
+                label.setText(self._wrapped(row, label, message))
+
     def _set_error(self, row: _Row, message: str) -> None:
-        row.error.setText(message)
+        row.error.setText(self._wrapped(row, row.error, message))
         row.error.setVisible(bool(message))
         invalid = bool(message)
         if bool(row.widget.property("invalid")) != invalid:
@@ -366,19 +405,20 @@ class ValidatedForm(QWidget):
         self.show_errors({})
 
     def error_text(self, key: str) -> str:
+        """The message shown under the field (as the service worded it), or ``""``."""
         row = self._rows[key]
-        return row.error.text() if row.error.isVisibleTo(self) else ""
+        return (row.error.property("message") or "") if row.error.isVisibleTo(self) else ""
 
     def errors_shown(self) -> dict[str, str]:
-        return {key: row.error.text() for key, row in self._rows.items() if row.error.text()}
+        return {key: self.error_text(key) for key in self._rows if self.error_text(key)}
 
     def set_hint(self, key: str, text: str) -> None:
         row = self._rows[key]
-        row.hint.setText(text)
+        row.hint.setText(self._wrapped(row, row.hint, text))
         row.hint.setVisible(bool(text))
 
     def hint_text(self, key: str) -> str:
-        return self._rows[key].hint.text()
+        return self._rows[key].hint.property("message") or ""
 
     def first_in_order(self, keys: Iterable[str]) -> str | None:
         wanted = set(keys)
