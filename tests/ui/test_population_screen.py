@@ -309,3 +309,14 @@ def test_tree_selection_survives_refreshes(qtbot, screen, town) -> None:  # noqa
     screen.ops.change("撤销", undo.undo_last)
     qtbot.waitUntil(lambda: screen.tree_model.place(screen.tree.currentIndex()).key == ("unit", town.unit2))
     qtbot.waitUntil(lambda: sorted(names(screen)) == sorted(["王淑芬", "张𠀀春"]))
+
+
+def test_a_new_list_starts_at_the_top(qtbot, screen, town, monkeypatch) -> None:  # noqa: ANN001
+    screen.table.setFixedHeight(90)  # a few rows visible: the list can scroll
+    qtbot.waitUntil(lambda: screen.table.verticalScrollBar().maximum() > 0)
+    screen.table.scrollToBottom()
+    assert screen.table.verticalScrollBar().value() > 0
+    screen.filters.include_inactive.setChecked(True)  # a new, still scrollable list
+    qtbot.waitUntil(lambda: screen.model.rowCount() == town.active + 1 and screen.model.complete)
+    assert screen.table.verticalScrollBar().maximum() > 0
+    assert screen.table.verticalScrollBar().value() == 0

@@ -189,6 +189,7 @@ class PopulationScreen(QWidget):
         if row is not None:
             self.table.select_row(row)
         else:
+            self.table.scrollToTop()  # a new list starts at its top, not where the old one was
             self.actions.update_enabled()
 
     def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
