@@ -377,9 +377,21 @@ def test_leaving_the_name_shows_it_cleaned(qtbot, db: Database, town: Community)
     assert dialog.form.error_text("name") == ""
 
 
-def test_a_long_message_in_a_narrow_column_is_shown_whole(qtbot, db: Database, town: Community) -> None:  # noqa: ANN001
+@pytest.fixture
+def big_font():  # noqa: ANN201
+    """查看 → 放大字号 sets the application's font."""
+    app = QApplication.instance()
+    before = app.font()
+    font = app.font()
+    font.setPointSize(14)
+    app.setFont(font)
+    yield
+    app.setFont(before)
+
+
+def test_a_long_message_in_a_narrow_column_is_shown_whole(qtbot, db: Database, town: Community,  # noqa: ANN001
+                                                          big_font) -> None:  # noqa: ANN001
     dialog = open_dialog(qtbot, db, household_id=town.h102)
-    dialog.resize(860, dialog.height())
     dialog.name_edit.setText("张3")
     assert not dialog.save()
     label = dialog.findChild(QWidget, "error_name")
