@@ -184,6 +184,9 @@ def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: 
         title, text = refusal_message(exc)
         ops_module.message_box(None, "critical", title, text, "")
         return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001 - a damaged file or a bug: shown, with details for bugs
+        ops_module.show_error(None, exc)
+        return EXIT_REFUSED
 
     from chang_shan.ui.main_window import MainWindow
     from chang_shan.ui.ops import Operations

@@ -44,6 +44,8 @@ _SQLITE_ENVIRONMENT = (
     ("database is locked", "数据库正忙（另一个操作正在写入），请稍后再试。"),
     ("readonly database", "数据文件夹是只读的，不能保存。请检查文件夹权限。"),
     ("unable to open database", "无法打开数据库文件。请检查数据文件夹是否还在、是否有权限。"),
+    ("file is not a database", "数据库文件已损坏，或不是长山的数据库。请从备份恢复（数据未做任何改动）。"),
+    ("database disk image is malformed", "数据库文件已损坏。请从备份恢复，并请维护人员检查磁盘。"),
 )
 
 

@@ -403,3 +403,13 @@ def test_nothing_runs_after_shutdown(qapp, db) -> None:  # noqa: ANN001
     future = ops.query(lambda _s: ran.append(1), success=ran.append)
     qapp.processEvents()
     assert future.cancelled() and ran == [] and ops.idle
+
+
+def test_a_damaged_database_is_refused_plainly(qapp, data_dir, boxes) -> None:  # noqa: ANN001
+    data_dir.ensure()
+    data_dir.database.write_bytes(b"this is not SQLite at all, just some text" * 100)
+    assert app_module.run_gui(data_dir, exec_loop=False) == app_module.EXIT_REFUSED
+    kind, title, text = boxes.shown[0]
+    assert (kind, title) == ("critical", "无法访问数据")
+    assert "损坏" in text
+    Database.open(data_dir, migrate=False).close()  # the lock was released
