@@ -191,18 +191,22 @@ def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: 
     from chang_shan.ui.main_window import MainWindow
     from chang_shan.ui.ops import Operations
 
-    size = saved_font_size(db)
-    if size is not None:
-        from chang_shan.ui.main_window import MAX_FONT, MIN_FONT
+    try:
+        size = saved_font_size(db)
+        if size is not None:
+            from chang_shan.ui.main_window import MAX_FONT, MIN_FONT
 
-        app.setFont(ui_font(max(MIN_FONT, min(MAX_FONT, size))))
-    ops = Operations(db)
-    window = MainWindow(ops)
-    window.fontSizeChanged.connect(lambda chosen: ops.run(lambda: save_font_size(db, chosen), parent=window))
-    window.start()
-    show_window(window)
-    if wants_demo(db):
-        build_demo_in_window(window, ops)
+            app.setFont(ui_font(max(MIN_FONT, min(MAX_FONT, size))))
+        ops = Operations(db)
+        window = MainWindow(ops)
+        window.fontSizeChanged.connect(lambda chosen: ops.run(lambda: save_font_size(db, chosen), parent=window))
+        window.start()
+        show_window(window)
+        if wants_demo(db):
+            build_demo_in_window(window, ops)
+    except BaseException:
+        db.close()  # never leave the folder locked behind a failed start
+        raise
     global current_window
     current_window = window
     if not exec_loop:
