@@ -190,9 +190,9 @@ def full_list_ms(db: Database, typed: str) -> float:
 
 def first_rows_ms(db: Database, *, sort: str = "name", walk: bool = True) -> tuple[float, int]:
     filt = query.ResidentFilter()
-    saved = query._walk
+    saved = query._plan
     if not walk:
-        query._walk = lambda *args: None  # type: ignore[assignment]
+        query._plan = lambda *args: query._DEFAULT  # type: ignore[assignment]
     try:
         with db.reader() as session:
             started = time.perf_counter()
@@ -201,7 +201,7 @@ def first_rows_ms(db: Database, *, sort: str = "name", walk: bool = True) -> tup
             rows = query.resident_rows(session, ids)
             ms = (time.perf_counter() - started) * 1000
     finally:
-        query._walk = saved  # type: ignore[assignment]
+        query._plan = saved  # type: ignore[assignment]
     assert len(rows) == min(FIRST_PAGE, total)
     return ms, total
 

@@ -112,19 +112,51 @@ def _unindexed(column: ColumnElement) -> ColumnElement:
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
-def _selective(filt: ResidentFilter) -> bool:
-    """A filter that leaves few residents whatever the text (a place or a group)."""
-    places = (filt.household_id, filt.unit_id, filt.building_id, filt.grid_id)
-    return any(v is not None for v in places) or bool(filt.group)
+def _places(filt: ResidentFilter) -> bool:
+    """A place filter (grid, building, unit, household): few residents, indexes serve it."""
+    return any(v is not None for v in (filt.household_id, filt.unit_id, filt.building_id, filt.grid_id))
 
 
-def _conditions(
-    filt: ResidentFilter, found: search.TextSearch | None, *, walk: bool = False, lookup: bool = False
-) -> list[ColumnElement[bool]]:
-    """The WHERE conditions. ``walk``: for a scan along the sort index (SQLite), every condition
-    on an indexed column is written ``+column`` so the planner keeps to the walk; ``lookup``:
-    the text is tested by one FTS look-up per resident (see ``search.TextSearch.condition``)."""
-    plain = _unindexed if walk else (lambda column: column)
+@dataclass(frozen=True)
+class _Plan:
+    """How SQLite should run a list or a count. Its planner cannot know how many residents an
+    FTS query matches, and a status, age or group condition looks selective to it, so left alone
+    it reads an index and sorts (or looks up) tens of thousands of rows where a walk or a scan is
+    several times faster (docs/benchmarks.md). ``+column`` hides an index from it.
+
+    ``plain``: status, birth date and the group and text lists without their indexes;
+    ``plain_text``: the text list too; ``lookup``: the text tested by one FTS look-up per
+    resident; ``scan``: the first sort key without its index (read the table, then sort)."""
+
+    plain: bool = False
+    plain_text: bool = False
+    lookup: bool = False
+    scan: bool = False
+
+
+_DEFAULT = _Plan()
+# Walking the name index and skipping non-matches beats sorting every match once many residents
+# match, spread through the alphabet: "z" (a third of 100,000) 4 ms against 15, the whole list
+# 0.1 ms against 19.
+_WALK = _Plan(plain=True, plain_text=True)
+_LOOKUP_WALK = _Plan(plain=True, plain_text=True, lookup=True)
+# Reading the whole table and sorting beats an index for a full list of many: everyone 77 ms
+# against 90, everyone aged 60+ 59 against 147; counting 60+ 14 ms against 88.
+_SCAN = _Plan(plain=True, plain_text=True, scan=True)
+_COUNT_SCAN = _Plan(plain=True)
+
+_WALKS = ("name",)  # sorts with an index to walk (ix_resident_name_pinyin)
+_MANY = 3_000  # matches from which walking beats sorting, for a page near the top
+_CLUSTERED_MANY = 20_000  # one Chinese character: its matches share a surname and cluster
+_DENSE = 0.3  # share of residents from which a look-up per walked row beats one list of matches
+_SCAN_SHARE = 0.2  # share of residents from which a full list reads the table
+_WALK_ROWS = 1_000  # only for the first pages: deep pages sort
+
+
+def _conditions(filt: ResidentFilter, found: search.TextSearch | None, plan: _Plan = _DEFAULT) -> list[ColumnElement[bool]]:
+    """The WHERE conditions, written for ``plan``."""
+    keep = lambda column: column  # noqa: E731
+    plain = _unindexed if plan.plain else keep
     conditions: list[ColumnElement[bool]] = []
     if not filt.include_inactive:
         conditions.append(plain(Resident.status) == ACTIVE)
@@ -148,12 +180,13 @@ def _conditions(
         conditions.append(plain(Resident.birth_date) <= up_to)
         if after is not None:
             conditions.append(plain(Resident.birth_date) > after)
+    listed = _unindexed if plan.plain_text else keep
     if filt.group:
         conditions.append(
-            Resident.id.in_(select(ResidentGroup.resident_id).where(ResidentGroup.group == filt.group))
+            listed(Resident.id).in_(select(ResidentGroup.resident_id).where(ResidentGroup.group == filt.group))
         )
     if found is not None:
-        conditions.append(found.condition(plain(Resident.id), correlated=lookup))
+        conditions.append(found.condition(listed(Resident.id), correlated=plan.lookup))
     return conditions
 
 
@@ -161,29 +194,35 @@ def _text(session: Session, filt: ResidentFilter) -> search.TextSearch | None:
     return search.compile_text(session, filt.text, active_only=not filt.include_inactive)
 
 
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def count_residents(session: Session, filt: ResidentFilter) -> int:
     """How many residents the filter shows."""
     found = _text(session, filt)
-    only_text = not (_selective(filt) or filt.age_band)
-    if found is not None and only_text:
+    if found is not None and not (_places(filt) or filt.age_band or filt.group):
         # Text alone: the FTS tables know the state, no join needed (1–2 ms at 100,000).
         counted = found.count(session)
         if counted is not None:
             return counted
-    query = select(func.count()).select_from(Resident).where(*_conditions(filt, found))
+    plan = _COUNT_SCAN if _sqlite(session) and not _places(filt) else _DEFAULT
+    query = select(func.count()).select_from(Resident).where(*_conditions(filt, found, plan))
     return int(session.scalar(query) or 0)
 
 
-def _ordered(query: Select, sort: str, descending: bool) -> Select:
+def _ordered(query: Select, sort: str, descending: bool, *, scan: bool = False) -> Select:
     def direction(column):  # noqa: ANN001, ANN202
         return column.desc() if descending else column.asc()
 
+    first = _unindexed if scan else (lambda column: column)
     tie = [Resident.name_pinyin, Resident.name, Resident.id]
     if sort == "name":
-        keys = tie
+        keys = [first(Resident.name_pinyin), Resident.name, Resident.id]
     elif sort == "age":
         # Younger (a later birth date) first when ascending; no birth date last either way.
-        birth = Resident.birth_date.asc() if descending else Resident.birth_date.desc()
+        birth = first(Resident.birth_date)
+        birth = birth.asc() if descending else birth.desc()
         return query.order_by(birth.nulls_last(), *(direction(c) for c in tie))
     elif sort == "address":
         query = (
@@ -193,13 +232,13 @@ def _ordered(query: Select, sort: str, descending: bool) -> Select:
         )
         keys = [Building.sort_key, Building.id, Unit.sort_key, func.length(Household.room), Household.room, *tie]
     elif sort == "id_number":
-        keys = [Resident.id_number, Resident.id]
+        keys = [first(Resident.id_number), Resident.id]
     elif sort == "status":
-        keys = [Resident.status, *tie]
+        keys = [first(Resident.status), *tie]
     elif sort == "sex":
         keys = [Resident.sex_code, *tie]
     elif sort == "phone":
-        keys = [Resident.phone, *tie]
+        keys = [first(Resident.phone), *tie]
     elif sort == "relation":
         keys = [Resident.relation_code, *tie]
     else:
@@ -207,38 +246,37 @@ def _ordered(query: Select, sort: str, descending: bool) -> Select:
     return query.order_by(*(direction(c) for c in keys))
 
 
-# Walking the name index in order and skipping non-matches beats sorting every match once a
-# search matches many residents spread through the alphabet: "z" (a third of 100,000) 11 ms
-# against 35, the whole list 0.5 ms against 20. SQLite on its own sorts: it cannot know how many
-# an FTS query matches, and a status or age condition looks selective to it.
-_WALKS = ("name",)  # sorts with an index to walk (ix_resident_name_pinyin)
-_MANY = 3_000  # matches from which walking beats sorting, for a page near the top
-_CLUSTERED_MANY = 20_000  # one Chinese character: its matches share a surname and cluster
-_DENSE = 0.3  # share of residents from which a look-up per walked row beats one list of matches
-_WALK_ROWS = 1_000  # only for the first pages: deep pages sort
-
-
-def _walk(
+def _plan(
     session: Session, filt: ResidentFilter, found: search.TextSearch | None, sort: str, limit: int | None, offset: int
-) -> str | None:
-    """How to find a page: None (let SQLite sort the matches), ``"list"`` (walk the sort index,
-    testing each resident against the list of matches) or ``"lookup"`` (walk, with one FTS
-    look-up per resident walked past: only for numbers matching a large share, which do not
-    cluster in name order the way a surname does)."""
-    if sort not in _WALKS or limit is None or offset + limit > _WALK_ROWS:
-        return None
-    if session.get_bind().dialect.name != "sqlite" or _selective(filt):
-        return None
-    if found is None:
-        return "list"  # everyone, or an age band: a tenth of the residents or more
-    counted = found.estimate(session)
-    if counted is None:
-        return None
-    if found.numeric:
-        everyone = session.scalar(select(func.max(Resident.id))) or 1
-        if counted >= _DENSE * everyone:
-            return "lookup"
-    return "list" if counted >= (_CLUSTERED_MANY if found.one_character else _MANY) else None
+) -> _Plan:
+    """The plan for a list: a walk of the name index for a first page of many matches (with FTS
+    look-ups when numbers match a large share: they do not cluster in name order the way a
+    surname does), a table scan for a whole list of many, else SQLite's own choice."""
+    if not _sqlite(session) or _places(filt):
+        return _DEFAULT
+    if found is not None and found.nothing:
+        return _DEFAULT
+    estimate = found.estimate(session) if found is not None else None
+    if found is not None and estimate is None:
+        return _DEFAULT  # LIKE involved: no estimate
+    page = limit is not None and offset + limit <= _WALK_ROWS
+    if page and sort in _WALKS:
+        if found is None:
+            return _WALK  # everyone, an age band or a group: a tenth of the residents or more
+        assert estimate is not None
+        if found.numeric and estimate >= _DENSE * _everyone(session):
+            return _LOOKUP_WALK
+        return _WALK if estimate >= (_CLUSTERED_MANY if found.one_character else _MANY) else _DEFAULT
+    if limit is None:
+        if found is None and filt.group:
+            return _DEFAULT  # one group: its list of a tenth of the residents beats reading all
+        if found is None or (estimate is not None and estimate >= _SCAN_SHARE * _everyone(session)):
+            return _SCAN
+    return _DEFAULT
+
+
+def _everyone(session: Session) -> int:
+    return session.scalar(select(func.max(Resident.id))) or 1
 
 
 def resident_ids(
@@ -254,9 +292,8 @@ def resident_ids(
     if sort not in SORT_KEYS:
         raise DomainError(f"不能按“{sort}”排序。")
     found = _text(session, filt)
-    walk = _walk(session, filt, found, sort, limit, offset)
-    conditions = _conditions(filt, found, walk=walk is not None, lookup=walk == "lookup")
-    query = _ordered(select(Resident.id).where(*conditions), sort, descending)
+    plan = _plan(session, filt, found, sort, limit, offset)
+    query = _ordered(select(Resident.id).where(*_conditions(filt, found, plan)), sort, descending, scan=plan.scan)
     if limit is not None:
         query = query.limit(limit)
     if offset:

@@ -202,48 +202,60 @@ FILTERS = [
 
 @pytest.mark.parametrize("kwargs", FILTERS)
 @pytest.mark.parametrize("descending", [False, True])
-def test_walking_the_name_index_gives_the_same_pages_as_sorting(
+def test_every_plan_gives_the_same_lists(
     db: Database, people: People, monkeypatch: pytest.MonkeyPatch, kwargs: dict, descending: bool
 ) -> None:
-    """At this size SQLite sorts; with the thresholds at zero every page walks the index (list
-    or look-up), and must come out the same."""
+    """At this size SQLite mostly chooses for itself; forcing each plan (walking the name index
+    with a list or with look-ups, scanning the table) must not change a single page or list."""
     filt = ResidentFilter(on_date=ON, **kwargs)
-    with db.reader() as session:
-        monkeypatch.setattr(query, "_walk", lambda *args: None)
-        sorted_pages = [query.resident_ids(session, filt, descending=descending, limit=3, offset=o) for o in (0, 3, 6)]
-        monkeypatch.undo()
-    for dense in (0.0, 2.0):  # look-ups for every numeric search, then never
-        monkeypatch.setattr(query, "_MANY", 0)
-        monkeypatch.setattr(query, "_CLUSTERED_MANY", 0)
-        monkeypatch.setattr(query, "_DENSE", dense)
+
+    def lists() -> tuple[list[list[int]], list[int], list[int]]:
         with db.reader() as session:
-            found = query._text(session, filt)
-            mode = query._walk(session, filt, found, "name", 3, 0)
-            if found is None or not found.nothing:
-                assert mode in ("list", "lookup")
-            walked = [query.resident_ids(session, filt, descending=descending, limit=3, offset=o) for o in (0, 3, 6)]
-        assert walked == sorted_pages, (kwargs, dense)
+            pages = [query.resident_ids(session, filt, descending=descending, limit=3, offset=o) for o in (0, 3, 6)]
+            whole = query.resident_ids(session, filt, descending=descending)
+            by_age = query.resident_ids(session, filt, sort="age", descending=descending)
+        return pages, whole, by_age
+
+    monkeypatch.setattr(query, "_plan", lambda *args: query._DEFAULT)
+    expected = lists()
+    for plan in (query._WALK, query._LOOKUP_WALK, query._SCAN):
+        monkeypatch.setattr(query, "_plan", lambda *args, plan=plan: plan)
+        assert lists() == expected, (kwargs, plan)
 
 
-def test_the_walk_is_used_where_it_pays(db: Database, people: People, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_plan_fits_the_list(db: Database, people: People, monkeypatch: pytest.MonkeyPatch) -> None:
     with db.reader() as session:
-        def mode(**kwargs: object) -> str | None:
+        def plan(limit: int | None = 50, offset: int = 0, sort: str = "name", **kwargs: object) -> query._Plan:
             filt = ResidentFilter(on_date=ON, **kwargs)  # type: ignore[arg-type]
-            return query._walk(session, filt, query._text(session, filt), "name", 50, 0)
+            return query._plan(session, filt, query._text(session, filt), sort, limit, offset)
 
-        assert mode() == "list"  # the whole list: walk, never sort 100,000 names for 50
-        assert mode(age_band="60+") == "list"
-        assert mode(grid_id=people.places["g1"]) is None  # selective: SQLite's choice
-        assert mode(text="张") is None  # three matches: sorting them is cheapest
+        assert plan() == query._WALK  # the first page of everyone: walk, never sort all for 50
+        assert plan(age_band="60+") == query._WALK
+        assert plan(group="独居") == query._WALK
+        assert plan(grid_id=people.places["g1"]) == query._DEFAULT  # a place: SQLite's indexes
+        assert plan(text="张") == query._DEFAULT  # three matches: sorting them is cheapest
+        assert plan(limit=None) == query._SCAN  # the whole list: read the table, then sort
+        assert plan(limit=None, age_band="80+") == query._SCAN
+        assert plan(limit=None, group="独居") == query._DEFAULT
+        assert plan(offset=2_000) == query._DEFAULT  # deep pages sort
+        assert plan(sort="age") == query._DEFAULT
+        assert plan(text='"*(') == query._DEFAULT
         monkeypatch.setattr(query, "_MANY", 2)
-        assert mode(text="zl") == "list"
-        assert mode(text="张") is None  # one character: its matches cluster under one surname
+        assert plan(text="zl") == query._WALK
+        assert plan(text="张") == query._DEFAULT  # one character: its matches cluster under one surname
         monkeypatch.setattr(query, "_DENSE", 0.1)
-        assert mode(text="301") == "lookup"  # numbers spread evenly through the alphabet
-        filt = ResidentFilter(on_date=ON)
-        assert query._walk(session, filt, None, "name", 50, 2_000) is None  # deep pages sort
-        assert query._walk(session, filt, None, "name", None, 0) is None  # the whole id list sorts
-        assert query._walk(session, filt, None, "age", 50, 0) is None
+        assert plan(text="301") == query._LOOKUP_WALK  # numbers spread evenly through the alphabet
+        assert plan(text="301", limit=None) == query._SCAN  # 4 of 13: a fifth or more
+
+
+def test_counts_agree_whatever_the_plan(db: Database, people: People, monkeypatch: pytest.MonkeyPatch) -> None:
+    for kwargs in FILTERS + [{"group": "独居"}, {"age_band": "80+", "text": "王"}]:
+        filt = ResidentFilter(on_date=ON, **kwargs)
+        with db.reader() as session:
+            counted = query.count_residents(session, filt)
+            monkeypatch.setattr(query, "_sqlite", lambda session: False)
+            assert query.count_residents(session, filt) == counted, kwargs
+            monkeypatch.undo()
 
 
 def test_count_of_text_alone_comes_from_the_index(db: Database, people: People) -> None:
