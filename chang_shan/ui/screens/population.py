@@ -20,8 +20,6 @@ from chang_shan.ui.widgets.resident_actions import ResidentActions, Selection
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from chang_shan.ui.ops import Operations
 
 
