@@ -103,9 +103,11 @@ def _select_place(qtbot, screen, place: Place) -> None:  # noqa: ANN001
 def test_tree_selection_filters(qtbot, screen, town) -> None:  # noqa: ANN001
     _select_place(qtbot, screen, Place("grid", town.grid2))
     qtbot.waitUntil(lambda: sorted(names(screen)) == sorted(["刘明", "赵德胜"]))
+    statuses = []
+    screen.statusChanged.connect(statuses.append)
     _select_place(qtbot, screen, Place("unit", town.unit2))
     qtbot.waitUntil(lambda: sorted(names(screen)) == sorted(["王淑芬", "张𠀀春"]))
-    assert screen.statusChanged  # the status text names the place
+    qtbot.waitUntil(lambda: statuses[-1:] == ["3号楼2单元：共 2 人"])  # the status names the place
     _select_place(qtbot, screen, Place("building", town.building3))
     qtbot.waitUntil(lambda: screen.model.rowCount() == 5)
     screen.tree.setCurrentIndex(screen.tree_model.all_index())
@@ -320,3 +322,10 @@ def test_a_new_list_starts_at_the_top(qtbot, screen, town, monkeypatch) -> None:
     qtbot.waitUntil(lambda: screen.model.rowCount() == town.active + 1 and screen.model.complete)
     assert screen.table.verticalScrollBar().maximum() > 0
     assert screen.table.verticalScrollBar().value() == 0
+
+
+def test_tree_names_places_as_people_write_them(qtbot, screen, town) -> None:  # noqa: ANN001
+    building = screen.tree_model.index_of(Place("building", town.building3))
+    assert building.data() == "3号楼（5人）"  # created as "3"
+    assert screen.tree_model.index_of(Place("unit", town.unit1)).data() == "1单元（3人）"
+    assert screen.tree_model.index_of(Place("building", town.low_rise)).data() == "平房区（2人）"

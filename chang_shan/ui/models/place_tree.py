@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
+from chang_shan.population.addresses import building_label, unit_label
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -111,12 +113,12 @@ class PlaceTreeModel(QStandardItemModel):
             root.appendRow(g_item)
             for building in grid.buildings:
                 b_place = Place("building", building.id, grid_id=grid.id, building_id=building.id)
-                b_item = self._item(b_place, f"{building.name}{_count(building.residents)}")
+                b_item = self._item(b_place, f"{building_label(building.name)}{_count(building.residents)}")
                 g_item.appendRow(b_item)
                 if building.units:
                     for unit in building.units:
                         u_place = Place("unit", unit.id, grid_id=grid.id, building_id=building.id, unit_id=unit.id)
-                        u_item = self._item(u_place, f"{unit.name}{_count(unit.residents)}")
+                        u_item = self._item(u_place, f"{unit_label(unit.name)}{_count(unit.residents)}")
                         b_item.appendRow(u_item)
                         self._household_parents.add(u_place.key)
                         if unit.households:
@@ -131,12 +133,12 @@ class PlaceTreeModel(QStandardItemModel):
             self._items[("grid", grid.id)].setText(f"{grid.name}{_count(grid.residents)}")
             for building in grid.buildings:
                 b_item = self._items[("building", building.id)]
-                b_item.setText(f"{building.name}{_count(building.residents)}")
+                b_item.setText(f"{building_label(building.name)}{_count(building.residents)}")
                 if not building.units:
                     self._ensure_expandable(b_item, building.households)
                 for unit in building.units:
                     u_item = self._items[("unit", unit.id)]
-                    u_item.setText(f"{unit.name}{_count(unit.residents)}")
+                    u_item.setText(f"{unit_label(unit.name)}{_count(unit.residents)}")
                     self._ensure_expandable(u_item, unit.households)
 
     def _ensure_expandable(self, item: QStandardItem, households: int) -> None:

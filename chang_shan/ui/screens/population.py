@@ -277,10 +277,17 @@ class PopulationScreen(QWidget):
             self.table.select_row(row)
 
     def place_label(self) -> str:
-        if self.place.kind == "all":
-            return "全部居民"
+        """``全部居民``, ``第一网格``, ``3号楼``, ``3号楼2单元`` or a household's address."""
         index = self.tree_model.index_of(self.place)
-        return str(index.data()).split("（")[0] if index.isValid() else ""
+        if self.place.kind == "all" or not index.isValid():
+            return "全部居民"
+        if self.place.kind == "household":
+            return str(index.data(Qt.ItemDataRole.ToolTipRole) or index.data()).split("　")[0]
+
+        def bare(i: QModelIndex) -> str:
+            return str(i.data()).split("（")[0]
+
+        return bare(index.parent()) + bare(index) if self.place.kind == "unit" else bare(index)
 
     def focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
