@@ -245,7 +245,7 @@ def test_the_plan_fits_the_list(db: Database, people: People, monkeypatch: pytes
         assert plan(text="张") == query._DEFAULT  # one character: its matches cluster under one surname
         monkeypatch.setattr(query, "_DENSE", 0.1)
         assert plan(text="301") == query._LOOKUP_WALK  # numbers spread evenly through the alphabet
-        assert plan(text="301", limit=None) == query._SCAN  # 4 of 13: a fifth or more
+        assert plan(text="301", limit=None) == query._DEFAULT  # a whole list of matches: look them up
 
 
 def test_counts_agree_whatever_the_plan(db: Database, people: People, monkeypatch: pytest.MonkeyPatch) -> None:
