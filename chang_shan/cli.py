@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from chang_shan import APP_NAME, __version__
 from chang_shan.errors import ChangShanError
@@ -26,8 +27,31 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad input is one line on stderr (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{APP_NAME}: {_translate(message)}（用 --help 查看用法）\n")
+
+
+_ARGPARSE_PHRASES = (
+    ("unrecognized arguments:", "无法识别的参数："),
+    ("invalid choice:", "无效的选择："),
+    ("the following arguments are required:", "缺少参数："),
+    ("expected one argument", "需要一个值"),
+    ("argument ", "参数 "),
+    ("choose from", "可选"),
+)
+
+
+def _translate(message: str) -> str:
+    for english, chinese in _ARGPARSE_PHRASES:
+        message = message.replace(english, chinese)
+    return message
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=APP_NAME, description="长山社区台账")
+    parser = _Parser(prog=APP_NAME, description="长山社区台账")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     _add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -79,7 +103,7 @@ def _cmd_stats(args: argparse.Namespace, data_dir: DataDir) -> int:
     from chang_shan.db.database import Database
     from chang_shan.maintenance.stats import ledger_counts
 
-    with Database.open(data_dir, lock=False) as db, db.reader() as session:
+    with Database.open_existing(data_dir) as db, db.reader() as session:
         counts = ledger_counts(session)
     if args.json:
         print(json.dumps(counts, ensure_ascii=False, indent=2))
@@ -93,7 +117,7 @@ def _cmd_check(args: argparse.Namespace, data_dir: DataDir) -> int:
     from chang_shan.db.database import Database
     from chang_shan.maintenance.check import run_checks
 
-    with Database.open(data_dir, lock=False) as db:
+    with Database.open_existing(data_dir) as db:
         report = run_checks(db)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

@@ -6,14 +6,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from chang_shan.db import journal
 from chang_shan.db.engine import make_engine, make_session_factory
 from chang_shan.db.lock import DataFolderLock
-from chang_shan.db.migrate import upgrade
+from chang_shan.errors import EnvironmentProblem, NewerDatabase
 from chang_shan.paths import DataDir
+
+# The newest Alembic revision this program knows (tests/db checks it against the scripts).
+# Knowing it here lets a normal start skip importing Alembic at all.
+SCHEMA_HEAD = "0001"
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the database, or None for an empty database."""
+    with engine.connect() as connection:
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:
+            return None
 
 
 class Database:
@@ -31,18 +45,50 @@ class Database:
 
     @classmethod
     def open(cls, data_dir: DataDir, *, lock: bool = True, migrate: bool = True) -> "Database":
+        """Open for work: take the folder lock, create or upgrade the schema (safety copy first)."""
         data_dir.ensure()
         folder_lock = DataFolderLock(data_dir.lock_file).acquire() if lock else None
+        engine = None
         try:
             engine = make_engine(data_dir.url)
             db = cls(data_dir, engine, folder_lock)
-            if migrate:
+            if migrate and stored_revision(engine) != SCHEMA_HEAD:
+                from chang_shan.db.migrate import upgrade
+
                 db.safety_copy = upgrade(engine, safety_folder=data_dir.safety_copies)
         except BaseException:
+            if engine is not None:
+                engine.dispose()
             if folder_lock is not None:
                 folder_lock.release()
             raise
         return db
+
+    @classmethod
+    def open_existing(cls, data_dir: DataDir) -> "Database":
+        """Open for reading beside a running window: no lock, nothing created, nothing migrated.
+
+        Refused with a clear message when there is no database yet or its schema is not current.
+        """
+        if not data_dir.database.exists():
+            raise EnvironmentProblem(
+                f"数据文件夹 {data_dir.root} 中还没有数据库。请先打开程序，或运行 chang-shan demo。"
+            )
+        engine = make_engine(data_dir.url)
+        try:
+            revision = stored_revision(engine)
+            if revision != SCHEMA_HEAD:
+                from chang_shan.db.migrate import is_known_revision
+
+                if revision is not None and not is_known_revision(revision):
+                    raise NewerDatabase(
+                        f"这个数据库由更新版本的长山程序写入（结构版本 {revision}），本程序无法读取。"
+                    )
+                raise EnvironmentProblem("数据库需要升级到本程序的版本。请先打开程序一次，它会先备份再升级。")
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(data_dir, engine, None)
 
     @contextmanager
     def transaction(self, action: str, *, user_name: str = "") -> Iterator[Session]:

@@ -183,17 +183,50 @@ def last_undoable(session: Session) -> ChangeSet | None:
     ).first()
 
 
-def undo_last(session: Session, *, user_name: str = "") -> str:
+def _same(current: Any, recorded: Any) -> bool:
+    """Is the value in the row now the one the journal recorded? Decimals compare by value."""
+    recorded = _decode(recorded)
+    if isinstance(current, Decimal) or isinstance(recorded, Decimal):
+        try:
+            return current is not None and recorded is not None and Decimal(current) == Decimal(recorded)
+        except (ArithmeticError, TypeError, ValueError):
+            return False
+    return current == recorded
+
+
+def undo_last(session: Session, *, user_name: str = "", expected_id: int | None = None) -> str:
     """Revert the newest action that has not been undone. Returns its name.
 
+    ``expected_id`` is the action the user was shown ("撤销：修改居民 张三"): when another
+    workstation has saved something newer meanwhile, nothing is undone and the user is told.
     Runs inside the caller's transaction. Raises ``DomainError`` when there is nothing to undo
     or the rows were changed again since (the data is then left as it is).
     """
     target = last_undoable(session)
     if target is None:
         raise DomainError("没有可以撤销的操作。")
+    if expected_id is not None and target.id != expected_id:
+        raise DomainError(f"最近的操作已变为“{target.action}”（可能是别人刚保存的），请重新确认后再撤销。")
     session.info[_ACTION] = None  # the revert itself is recorded below, not row by row
-    for row in reversed(target.rows):
+    rows = list(reversed(target.rows))
+    # Rows inserted together may point forward at each other (a household at its head, inserted
+    # after it): loosen exactly those links first, so deleting in reverse never trips a foreign key.
+    inserted_at = {
+        (row.table_name, _decode(next(iter(row.row_key.values())))): position
+        for position, row in enumerate(target.rows) if row.op == "insert" and len(row.row_key) == 1
+    }
+    for position, row in enumerate(target.rows):
+        if row.op != "insert":
+            continue
+        table = _table(row.table_name)
+        links = {
+            fk.parent.name: None for fk in table.foreign_keys
+            if fk.parent.nullable
+            and inserted_at.get((fk.column.table.name, (row.after or {}).get(fk.parent.name)), -1) > position
+        }
+        if links:
+            session.execute(update(table).where(_where(table, row.row_key)).values(links))
+    for row in rows:
         table = _table(row.table_name)
         where = _where(table, row.row_key)
         if row.op == "insert":
@@ -205,14 +238,12 @@ def undo_last(session: Session, *, user_name: str = "") -> str:
             if current is None:
                 raise DomainError(f"无法撤销“{target.action}”：记录已不存在。")
             for column, value in (row.after or {}).items():
-                if column == "version" or column == "updated_at":
+                if column in ("version", "updated_at"):
                     continue
-                if _encode(current[column]) != value:
+                if not _same(current[column], value):
                     raise DomainError(f"无法撤销“{target.action}”：该记录之后又被修改过。")
             values = {k: _decode(v) for k, v in (row.before or {}).items() if k != "updated_at"}
-            if "version" in table.c and "version" not in values:
-                values["version"] = table.c.version + 1
-            elif "version" in values:
+            if "version" in table.c:
                 values["version"] = current["version"] + 1
             session.execute(update(table).where(where).values(values))
     target.undone = True

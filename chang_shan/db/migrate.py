@@ -40,6 +40,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def is_known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown revision
+        return False
+
+
 def safety_copy(database: Path, folder: Path, label: str) -> Path:
     """Copy a SQLite database with the backup API (consistent even while open)."""
     folder.mkdir(parents=True, exist_ok=True)

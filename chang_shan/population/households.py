@@ -183,6 +183,8 @@ def change_head(
     it must be given when there is a former head.
     """
     on_date = on_date or date.today()
+    if on_date > date.today():
+        raise ValidationError({"on_date": "变更日期不能晚于今天。"})
     household = _get(session, household_id)
     new_head = session.get(Resident, new_head_id)
     if new_head is None or new_head.household_id != household_id or new_head.status != ACTIVE:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from stdnum import numdb
@@ -103,6 +104,7 @@ def _name_in(variants: str, year: int) -> str:
     return max(named)[2] if named else ""
 
 
+@lru_cache(maxsize=4096)
 def region_name(code: str, year: int) -> str | None:
     """``吉林省长春市宽城区`` for 220103; None when the code is no GB/T 2260 region at all.
 

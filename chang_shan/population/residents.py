@@ -278,12 +278,18 @@ def update_resident(
 
 
 def _check_date(resident: Resident, on_date: date, what: str) -> None:
+    """An event date must be real: not in the future, not before birth, not before the last event."""
     if on_date > date.today():
         raise ValidationError({"on_date": f"{what}日期不能晚于今天。"})
     if resident.birth_date and on_date < resident.birth_date:
         raise ValidationError({"on_date": f"{what}日期不能早于出生日期。"})
     if resident.moved_in_on and on_date < resident.moved_in_on:
         raise ValidationError({"on_date": f"{what}日期不能早于登记/迁入日期 {resident.moved_in_on:%Y-%m-%d}。"})
+    latest = max((m for m in resident.movements), key=lambda m: (m.on_date, m.id), default=None)
+    if latest is not None and on_date < latest.on_date:
+        raise ValidationError(
+            {"on_date": f"{what}日期不能早于上一次记录（{latest.on_date:%Y-%m-%d} {latest.kind}）。"}
+        )
 
 
 def _leave_household(session: Session, resident: Resident) -> None:

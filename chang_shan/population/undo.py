@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,17 +12,27 @@ from chang_shan.db.models import Resident
 from chang_shan.population import search
 
 
-def last_action(session: Session) -> str | None:
+@dataclass(frozen=True)
+class PendingUndo:
+    id: int
+    action: str
+
+
+def last_action(session: Session) -> PendingUndo | None:
     """What "撤销" would undo now, for the menu text; None when there is nothing."""
     change_set = journal.last_undoable(session)
-    return change_set.action if change_set else None
+    return PendingUndo(change_set.id, change_set.action) if change_set else None
 
 
-def undo_last(session: Session, *, user_name: str = "") -> str:
-    """Revert the newest action (see ``journal.undo_last``) and re-index the residents it touched."""
+def undo_last(session: Session, *, user_name: str = "", expected_id: int | None = None) -> str:
+    """Revert the newest action (see ``journal.undo_last``) and re-index the residents it touched.
+
+    Pass the ``PendingUndo.id`` the user saw, so a newer action saved meanwhile is never undone
+    by mistake.
+    """
     target = journal.last_undoable(session)
     rows = list(target.rows) if target else []
-    action = journal.undo_last(session, user_name=user_name)
+    action = journal.undo_last(session, user_name=user_name, expected_id=expected_id)
     resident_ids = {r.resident_id for r in rows if r.resident_id}
     household_ids = [r.row_key.get("id") for r in rows if r.table_name == "household"]
     if household_ids:

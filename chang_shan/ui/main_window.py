@@ -3,6 +3,7 @@ the screens do the work; this frame only routes menu commands to the current scr
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Signal
@@ -24,6 +25,7 @@ from chang_shan.ui.screens.placeholder import PlaceholderScreen
 from chang_shan.ui.screens.population import PopulationScreen
 
 if TYPE_CHECKING:
+    from chang_shan.population.undo import PendingUndo
     from chang_shan.ui.ops import Operations
 
 # (title, description) of the ledgers still to come, in the sidebar's order.
@@ -168,21 +170,22 @@ class MainWindow(QMainWindow):
 
         self.ops.query(last_action, success=self._set_undo, parent=self)
 
-    def _set_undo(self, action: str | None) -> None:
-        self.undo_action.setEnabled(action is not None)
-        self.undo_action.setText(f"撤销：{action}" if action else "撤销")
-        self.undo_action.setData(action)
+    def _set_undo(self, pending: PendingUndo | None) -> None:
+        self.undo_action.setEnabled(pending is not None)
+        self.undo_action.setText(f"撤销：{pending.action}" if pending else "撤销")
+        self._pending_undo = pending
 
     def undo(self) -> None:
-        action = self.undo_action.data()
-        if not action:
+        pending = getattr(self, "_pending_undo", None)
+        if pending is None:
             return
+        action = pending.action
         if not ops_module.ask(self, "撤销", f"撤销“{action}”？\n撤销后不能恢复。"):
             return
         from chang_shan.population.undo import undo_last
 
         self.undo_action.setEnabled(False)  # no second undo while this one runs
-        self.ops.change(f"撤销：{action}", undo_last, success=lambda undone: self.statusBar().showMessage(
+        self.ops.change(f"撤销：{action}", partial(undo_last, expected_id=pending.id), success=lambda undone: self.statusBar().showMessage(
             f"已撤销：{undone}", 8000), failure=self._undo_failed, parent=self)
 
     def _undo_failed(self, exc: BaseException) -> None:

@@ -170,8 +170,10 @@ def test_check_reports_one_line_per_problem(
     assert sorted(p["check"] for p in report["problems"]) == ["household_head", "id_number", "roles"]
 
 
-def test_stats_of_an_empty_folder_are_zero(tmp_path: Path) -> None:
-    result = run(tmp_path / "empty", "stats", "--json")
-    assert result.returncode == 0, result.stderr
-    counts = json.loads(result.stdout)
-    assert counts["residents"] == 0 and counts["grids"] == 0
+@pytest.mark.parametrize("command", ["stats", "check"])
+def test_read_only_commands_on_an_empty_folder_refuse_and_create_nothing(tmp_path: Path, command: str) -> None:
+    folder = tmp_path / "empty"
+    result = run(folder, command)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "还没有数据库" in result.stderr
+    assert not (folder / "chang-shan.sqlite3").exists()

@@ -77,7 +77,6 @@ def test_data_dir_is_accepted_after_the_subcommand_too(tmp_path: Path) -> None:
 
 # DESIGN.md: "Every command exits non-zero with a one-line reason on bad input". argparse prints its
 # usage block before the reason (three lines for `demo --scale 0`). Strict xfail: remove when fixed.
-@pytest.mark.xfail(strict=True, reason="cli.py lets argparse print its usage block before the reason")
 @pytest.mark.parametrize(
     "args", [("demo", "--scale", "0"), ("no-such-command",), ("stats", "--no-such-option")]
 )

@@ -177,10 +177,6 @@ def test_undo_reverts_a_decimal_update(db: Database) -> None:
         assert session.get(Household, household_id).area_m2 == Decimal("52.00")
 
 
-@pytest.mark.xfail(
-    strict=True, raises=DomainError,
-    reason="journal.undo_last compares Decimals by their text: 60.5 written, 60.50 read back",
-)
 def test_undo_of_an_unquantized_decimal_is_not_mistaken_for_a_later_change(db: Database) -> None:
     household_id = place(db)
     with db.transaction("改面积") as session:
@@ -212,10 +208,6 @@ def test_undo_reverts_a_new_household_whose_head_is_set_by_column(db: Database) 
         assert session.scalars(select(Resident)).all() == []
 
 
-@pytest.mark.xfail(
-    strict=True, raises=IntegrityError,
-    reason="Household.head is post_update: its UPDATE is not journaled, undo deletes the head first",
-)
 def test_undo_reverts_a_household_created_with_its_head_through_the_relationship(db: Database) -> None:
     with db.transaction("建户并登记户主") as session:
         building = Building(grid=Grid(code="G01", name="第一网格"), name="1号楼")

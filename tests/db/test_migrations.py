@@ -232,3 +232,26 @@ def test_safety_copy_is_a_consistent_readable_copy_of_an_open_database(db: Datab
     copy.replace(copy_dir.database)
     with Database.open(copy_dir) as restored, restored.reader() as session:
         assert session.scalars(select(Resident.name)).all() == ["𠀀𪚥龘"]
+
+
+def test_schema_head_constant_is_the_newest_migration() -> None:
+    from chang_shan.db.database import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == migrate.head_revision()
+
+
+def test_read_only_open_refuses_newer_and_older_schemas_and_touches_nothing(data_dir: DataDir) -> None:
+    from chang_shan.errors import EnvironmentProblem
+
+    with Database.open(data_dir) as db, db.transaction("建网格") as session:
+        session.add(Grid(code="G01", name="第一网格"))
+    with Database.open_existing(data_dir) as db, db.reader() as session:
+        assert session.scalars(select(Grid.name)).all() == ["第一网格"]
+
+    stamp(data_dir.database, "9999_from_the_future")
+    with pytest.raises(NewerDatabase):
+        Database.open_existing(data_dir)
+    stamp(data_dir.database, "0000_older")  # unknown too: refused, not "upgraded"
+    with pytest.raises(EnvironmentProblem):
+        Database.open_existing(data_dir)
+    assert list(data_dir.safety_copies.iterdir()) == []

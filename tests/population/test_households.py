@@ -184,3 +184,13 @@ def test_notes_keep_line_breaks_and_over_long_text_is_refused(db: Database, town
     assert detail(db, new_id).note == "钥匙放邻居家\n\n燃气表在门外"
     errors = errors_for(db, HouseholdInput(town.building3, town.unit2, "号" * 51, note="记" * 501))
     assert errors == {"room": "门牌最多 50 个字，现在是 51 个。", "note": "备注最多 500 个字，现在是 501 个。"}
+
+
+def test_change_of_head_cannot_be_dated_in_the_future(db: Database, town: Community) -> None:
+    from datetime import timedelta
+
+    with pytest.raises(ValidationError, match="不能晚于今天"), db.transaction("变更户主") as s:
+        households.change_head(s, town.h101, town.li, old_head_relation="11",
+                               on_date=date.today() + timedelta(days=1))
+    with db.reader() as s:
+        assert s.get(Household, town.h101).head_id == town.zhang

@@ -385,3 +385,12 @@ def test_notes_keep_their_line_breaks_and_long_text_is_refused(db: Database, tow
         "employment": "就业状况最多 50 个字，现在是 51 个。",
         "note": "备注最多 500 个字，现在是 501 个。",
     }
+
+
+def test_an_event_cannot_be_dated_before_the_last_recorded_event(db: Database, town: Community) -> None:
+    with db.transaction("转户 张伟") as s:
+        residents.move_to_household(s, town.son, town.h102, relation_code="02", on_date=date(2024, 5, 1))
+    with pytest.raises(ValidationError, match="不能早于上一次记录（2024-05-01 转户）"), db.transaction("迁出") as s:
+        residents.move_out(s, town.son, on_date=date(2024, 4, 30))
+    with db.reader() as s:
+        assert s.get(Resident, town.son).status == "在册"

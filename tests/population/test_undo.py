@@ -119,7 +119,7 @@ def test_undo_goes_back_one_action_at_a_time(db: Database, town: Community) -> N
     with db.transaction("登记迁出 张伟") as s:
         residents.move_out(s, town.son, on_date=date(2024, 6, 1))
     with db.reader() as s:
-        assert undo.last_action(s) == "登记迁出 张伟"
+        assert undo.last_action(s).action == "登记迁出 张伟"
     assert undo_last(db) == "登记迁出 张伟"
     assert snapshot(db) == after_move
     assert undo_last(db) == "转户 张伟"
@@ -167,3 +167,17 @@ def test_nobody_is_hard_deleted_by_moving_out_dying_or_undoing_those(db: Databas
     undo_last(db)
     undo_last(db)
     assert people() == count
+
+
+def test_undo_refuses_when_a_newer_action_was_saved_meanwhile(db: Database, town: Community) -> None:
+    with db.transaction("登记迁出 张伟") as s:
+        residents.move_out(s, town.son, on_date=date(2024, 6, 1))
+    with db.reader() as s:
+        shown = undo.last_action(s)
+    with db.transaction("转户 王淑芬") as s:  # another workstation saves in between
+        residents.move_to_household(s, town.wang, town.h102, relation_code="97", on_date=date(2024, 6, 2))
+    with pytest.raises(DomainError, match="最近的操作已变为“转户 王淑芬”"), db.transaction("撤销") as s:
+        undo.undo_last(s, expected_id=shown.id)
+    with db.reader() as s:
+        assert s.get(Resident, town.son).status == "已迁出"
+        assert undo.last_action(s).action == "转户 王淑芬"

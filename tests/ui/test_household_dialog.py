@@ -61,7 +61,7 @@ def test_new_flat_in_the_given_unit(qtbot, db: Database, town: Community) -> Non
     assert (got.address, got.area_m2, got.phone, got.tags, got.note) == (
         "3号楼2单元502", Decimal("52.50"), "0431-85551234", ("党员家庭户",), "门口有坡道")
     with db.reader() as s:
-        assert undo.last_action(s) == "新增户 3号楼2单元502"
+        assert undo.last_action(s).action == "新增户 3号楼2单元502"
 
 
 def test_the_low_rise_area_has_no_unit(qtbot, db: Database, town: Community) -> None:  # noqa: ANN001
@@ -128,7 +128,7 @@ def test_edit_saves_tags_and_area(qtbot, db: Database, town: Community) -> None:
     got = stored(db, town.h101)
     assert (got.tags, got.area_m2) == (("党员家庭户", "困难户"), Decimal("53.00"))
     with db.reader() as s:
-        assert undo.last_action(s) == "修改户 3号楼1单元101"
+        assert undo.last_action(s).action == "修改户 3号楼1单元101"
 
 
 def test_esc_on_a_changed_household_asks_first(qtbot, db: Database, town: Community, monkeypatch) -> None:  # noqa: ANN001

@@ -80,7 +80,7 @@ def test_new_resident_is_saved_with_every_field(qtbot, db: Database, town: Commu
     assert (got.ethnicity, got.relation, got.phone, got.residence_type) == ("维吾尔族", "户主", "13804310077", "常住")
     assert (got.employment, got.groups, got.note, got.is_head) == ("离退休", ("独居", "退役军人"), "耳背，敲门要大声", True)
     with db.reader() as s:
-        assert undo.last_action(s) == "新增居民 买买提·艾力"
+        assert undo.last_action(s).action == "新增居民 买买提·艾力"
 
 
 def test_id_number_fills_birth_date_sex_and_shows_the_region(qtbot, db: Database, town: Community) -> None:  # noqa: ANN001
@@ -290,7 +290,7 @@ def test_edit_keeps_rare_characters_intact_in_the_field_and_in_the_database(qtbo
     got = stored(db, town.son)
     assert (got.name, got.phone) == ("张𪚥𠀀", "13604310003")
     with db.reader() as s:
-        assert undo.last_action(s) == "修改居民 张𪚥𠀀"
+        assert undo.last_action(s).action == "修改居民 张𪚥𠀀"
 
 
 def test_saving_an_unchanged_form_writes_nothing(qtbot, db: Database, town: Community) -> None:  # noqa: ANN001
