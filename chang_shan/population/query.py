@@ -1,12 +1,16 @@
 """The resident table's queries: filter, count, sort and page in SQL, then fetch rows by id.
 
-The table model holds only the sorted ids of the current page(s) (``resident_ids``) and asks for
-the rows it paints (``resident_rows``), the way Anki's browser does. Everything here is
-SQLAlchemy Core over the mapped tables, so it runs on PostgreSQL too; only the text search uses
-SQLite FTS5 when it is there (``search.text_condition``).
+The table model holds sorted ids (``resident_ids``: a first page, then the whole list) and asks
+for the rows it paints (``resident_rows``), the way Anki's browser does. Everything here is
+SQLAlchemy Core over the mapped tables, so it runs on PostgreSQL too; the text search uses
+SQLite FTS5 when it is there (``search.compile_text``), LIKE elsewhere.
 
-Ages are whole years on ``ResidentFilter.on_date`` (today by default); an age band is a range
-of birth dates, so the birth-date index answers it.
+On SQLite the query for a list is written for a plan (``_Plan``): SQLite cannot know how many
+residents an FTS query matches, and a status, age or group condition looks selective to it, so
+on its own it sorts tens of thousands of rows to keep fifty. docs/benchmarks.md has the figures.
+
+Ages are whole years on ``ResidentFilter.on_date`` (today by default); an age band is a range of
+birth dates.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
-from sqlalchemy.orm import Session
 
 from chang_shan import codes
 from chang_shan.db.models import Building, Grid, Household, Resident, ResidentGroup, Unit
