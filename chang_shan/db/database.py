@@ -104,6 +104,13 @@ class Database:
             yield session
 
     def close(self) -> None:
+        if self._lock is not None and self.engine.dialect.name == "sqlite":
+            # Keep the planner's statistics fresh for the lists (cheap; SQLite decides what to do).
+            try:
+                with self.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA optimize")
+            except Exception:  # noqa: BLE001 - closing must not fail over an optimisation
+                pass
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()

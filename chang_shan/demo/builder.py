@@ -617,7 +617,7 @@ class _Builder:
                 {
                     "id": hid, "building_id": dwelling.building_id, "unit_id": dwelling.unit_id,
                     "room": dwelling.room, "area_m2": dwelling.area, "head_id": None,
-                    "phone": plan.phone, "note": "", "created_at": self.now, "dissolved_on": None,
+                    "phone": plan.phone, "note": "", "created_at": self.now, "dissolved_on": None, "version": 1,
                 }
             )
             heads.append({"hid": hid, "head": head_person.id})

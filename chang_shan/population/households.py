@@ -59,6 +59,7 @@ class HouseholdDetail:
     tags: tuple[str, ...]
     note: str
     head_id: int | None
+    version: int
     members: tuple[Member, ...]
     responsible: tuple[roles.Holder, ...]
 
@@ -160,8 +161,12 @@ def _get(session: Session, household_id: int) -> Household:
     return household
 
 
-def update_household(session: Session, household_id: int, data: HouseholdInput) -> None:
+def update_household(
+    session: Session, household_id: int, data: HouseholdInput, *, expected_version: int | None = None
+) -> None:
     household = _get(session, household_id)
+    if expected_version is not None and household.version != expected_version:
+        raise DomainError("这一户的信息在您编辑期间已被别人修改。请关闭后重新打开再改。")
     if household.dissolved_on is not None:
         raise DomainError("该户已注销，不能修改。")
     clean = validate_household(session, data, household_id=household_id)
@@ -217,6 +222,7 @@ def household_detail(session: Session, household_id: int, *, today: date | None 
         grid_name=building.grid.name, room=h.room,
         address=household_address(building.name, h.unit.name if h.unit else None, h.room, building.kind),
         area_m2=h.area_m2, phone=h.phone, tags=tuple(h.tag_names), note=h.note, head_id=h.head_id,
+        version=h.version,
         members=tuple(
             Member(m.id, m.name, codes.relation().label(m.relation_code), codes.sex().label(m.sex_code),
                    age_on(m.birth_date, today), idnumber.mask(m.id_number), m.id == h.head_id)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from itertools import islice, product
 
 # Single-character surnames whose surname reading is not pypinyin's first reading, or which have
 # several readings as a character. Value: the reading as a surname (toneless).
@@ -66,6 +67,17 @@ COMPOUND_SURNAMES: dict[str, tuple[str, str]] = {
     "壤驷": ("rang", "si"), "谷梁": ("gu", "liang"), "段干": ("duan", "gan"), "夹谷": ("jia", "gu"),
     "宰父": ("zai", "fu"), "完颜": ("wan", "yan"),
 }
+
+
+# Characters common in given names whose reading in a name often differs from the one pypinyin
+# picks (it reads names as words: 长林 → "zhang lin"). Every listed reading is indexed.
+GIVEN_NAME_READINGS: dict[str, tuple[str, ...]] = {
+    "长": ("chang", "zhang"), "乐": ("le", "yue"), "重": ("chong", "zhong"), "朝": ("zhao", "chao"),
+    "行": ("xing", "hang"), "和": ("he",), "茜": ("qian", "xi"), "尉": ("wei", "yu"),
+    "会": ("hui", "kuai"), "传": ("chuan", "zhuan"), "少": ("shao",), "家": ("jia",),
+    "单": ("dan", "shan"), "藏": ("zang", "cang"), "曾": ("zeng", "ceng"), "都": ("du", "dou"),
+}
+_MAX_GIVEN_READINGS = 4
 
 
 def _is_word_char(ch: str) -> bool:
@@ -140,13 +152,24 @@ def surname_readings(surname: str) -> tuple[tuple[str, ...], ...]:
 
 @lru_cache(maxsize=20_000)
 def syllable_readings(name: str) -> tuple[tuple[str, ...], ...]:
-    """Every reading of ``name`` as syllable tuples: each surname reading + the common given name."""
+    """Every reading of ``name`` as syllable tuples: each surname reading + the given name.
+
+    The given name is read as a phrase (pypinyin's choice) and, where that differs, character by
+    character: names are not words, and 陈长林 is "chen chang lin" to most people although the
+    phrase 长林 reads "zhang lin". Both are indexed; the name reading sorts.
+    """
     name = name.strip()
     if not name:
         return ((),)
     surname, given = split_surname(name)
-    rest = syllables(given)
-    return tuple(reading + rest for reading in surname_readings(surname))
+    as_phrase = syllables(given)
+    givens = [as_phrase]
+    if len(as_phrase) == len(given):  # one syllable per character: alternatives line up
+        options = [GIVEN_NAME_READINGS.get(ch, (syl,)) for ch, syl in zip(given, as_phrase, strict=True)]
+        combinations = list(islice(product(*options), _MAX_GIVEN_READINGS))
+        # The name reading (first of each listed character) sorts; the phrase reading follows.
+        givens = list(dict.fromkeys([*combinations[:1], as_phrase, *combinations[1:]]))
+    return tuple(reading + rest for reading in surname_readings(surname) for rest in givens)
 
 
 def readings(name: str) -> list[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from chang_shan.db.database import Database
 from chang_shan.db.models import ChangeSet, Household, Movement, Resident
-from chang_shan.errors import ValidationError
+from chang_shan.errors import DomainError, ValidationError
 from chang_shan.population import households, residents, roles
 from chang_shan.population.households import HouseholdInput
 from tests.population.community import Community, build_community
@@ -194,3 +194,15 @@ def test_change_of_head_cannot_be_dated_in_the_future(db: Database, town: Commun
                                on_date=date.today() + timedelta(days=1))
     with db.reader() as s:
         assert s.get(Household, town.h101).head_id == town.zhang
+
+
+def test_stale_household_edit_is_refused(db: Database, town: Community) -> None:
+    with db.reader() as s:
+        seen = households.household_detail(s, town.h102)
+    with db.transaction("修改户 电话") as s:  # someone else saves first
+        households.update_household(s, town.h102, HouseholdInput(**{**vars(seen.as_input()), "phone": "13900001111"}))
+    with pytest.raises(DomainError, match="已被别人修改"), db.transaction("修改户 面积") as s:
+        households.update_household(s, town.h102, HouseholdInput(**{**vars(seen.as_input()), "area_m2": "60"}),
+                                    expected_version=seen.version)
+    with db.reader() as s:
+        assert households.household_detail(s, town.h102).phone == "13900001111"

@@ -112,3 +112,12 @@ def test_to_pinyin_text_runs_the_common_readings_together() -> None:
 )
 def test_household_address(args: tuple, address: str) -> None:
     assert household_address(*args) == address
+
+
+def test_given_names_are_also_read_character_by_character() -> None:
+    # The phrase 长林 reads "zhang lin", but a person called 陈长林 is "chen chang lin" to most.
+    assert "chen chang lin" in pinyin.readings("陈长林")
+    assert "chen zhang lin" in pinyin.readings("陈长林")
+    full, short = pinyin.search_tokens("陈长林")
+    assert "changlin" in full and "chenchanglin" in full
+    assert pinyin.readings("张立春") == ["zhang li chun"]  # no duplicate when both agree

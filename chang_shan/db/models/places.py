@@ -80,6 +80,8 @@ class Household(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     dissolved_on: Mapped[date | None] = mapped_column(Date)
+    # Optimistic concurrency, as on Resident: two workers never silently overwrite each other.
+    version: Mapped[int] = mapped_column(default=1)
 
     building: Mapped[Building] = relationship()
     unit: Mapped[Unit | None] = relationship()
@@ -88,6 +90,8 @@ class Household(Base):
         back_populates="household", foreign_keys="Resident.household_id"
     )
     tags: Mapped[list[HouseholdTag]] = relationship(cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def tag_names(self) -> list[str]:

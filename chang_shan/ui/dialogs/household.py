@@ -200,7 +200,8 @@ class HouseholdDialog(FormDialog):
         if not self.is_dirty():
             return self.household_id
         with self.db.transaction(self._action_name("修改户")) as session:
-            households.update_household(session, self.household_id, data)
+            households.update_household(session, self.household_id, data,
+                                        expected_version=self.detail.version if self.detail else None)
         return self.household_id
 
 

@@ -111,6 +111,7 @@ def upgrade() -> None:
     sa.Column('note', sa.String(length=500), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('dissolved_on', sa.Date(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint('area_m2 is null or area_m2 >= 0', name=op.f('ck_household_area_nonnegative')),
     sa.ForeignKeyConstraint(['building_id'], ['building.id'], name=op.f('fk_household_building_id_building')),
     sa.ForeignKeyConstraint(['head_id'], ['resident.id'], name='fk_household_head_id_resident', use_alter=True),
