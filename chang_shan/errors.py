@@ -49,3 +49,11 @@ class AlreadyRunning(EnvironmentProblem):
 
 class NewerDatabase(EnvironmentProblem):
     """The database was written by a newer version of the program."""
+
+
+class PermissionDenied(DomainError):
+    """The signed-in user may not do this (checked in the service, so the CLI obeys it too)."""
+
+
+class LoginFailed(DomainError):
+    """Wrong user name or password, a locked or disabled account."""

@@ -22,6 +22,11 @@ def data_dir(tmp_path: Path) -> DataDir:
 @pytest.fixture
 def db(data_dir: DataDir) -> Iterator[Database]:
     database = Database.open(data_dir)
+    # Most tests are about behaviour, not access: they work as the program itself. Tests of
+    # permissions sign in as real accounts (tests/accounts).
+    from chang_shan.accounts.permissions import SYSTEM
+
+    database.actor = SYSTEM
     try:
         yield database
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
@@ -16,9 +17,13 @@ from chang_shan.db.lock import DataFolderLock
 from chang_shan.errors import EnvironmentProblem, NewerDatabase
 from chang_shan.paths import DataDir
 
+# Where a session carries the signed-in user (chang_shan.accounts.permissions.Actor); the db
+# layer only carries it, the services read it.
+ACTOR_KEY = "chang_shan.actor"
+
 # The newest Alembic revision this program knows (tests/db checks it against the scripts).
 # Knowing it here lets a normal start skip importing Alembic at all.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 
 def stored_revision(engine: Engine) -> str | None:
@@ -42,6 +47,8 @@ class Database:
         self._lock = lock
         self.sessions: sessionmaker[Session] = make_session_factory(engine)
         self.safety_copy: Path | None = None
+        # The signed-in user: every transaction and reader of this Database works as them.
+        self.actor: Any = None
 
     @classmethod
     def open(cls, data_dir: DataDir, *, lock: bool = True, migrate: bool = True) -> "Database":
@@ -91,16 +98,20 @@ class Database:
         return cls(data_dir, engine, None)
 
     @contextmanager
-    def transaction(self, action: str, *, user_name: str = "") -> Iterator[Session]:
-        """A unit of work recorded in the change journal as one undoable ``action``."""
+    def transaction(self, action: str, *, actor: Any = None) -> Iterator[Session]:
+        """A unit of work recorded in the change journal as one undoable ``action``, done as
+        ``actor`` (default: the signed-in user)."""
+        actor = actor if actor is not None else self.actor
         with self.sessions() as session:
-            journal.begin(session, action, user_name=user_name)
+            session.info[ACTOR_KEY] = actor
+            journal.begin(session, action, user_name=getattr(actor, "username", "") or "")
             with session.begin():
                 yield session
 
     @contextmanager
-    def reader(self) -> Iterator[Session]:
+    def reader(self, *, actor: Any = None) -> Iterator[Session]:
         with self.sessions() as session:
+            session.info[ACTOR_KEY] = actor if actor is not None else self.actor
             yield session
 
     def close(self) -> None:

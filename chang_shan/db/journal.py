@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, and_, delete, event, insert, inspect, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, aliased, object_session
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
+from chang_shan.db import audit_chain
 from chang_shan.db.base import Base, utcnow
 from chang_shan.db.models.journal import ChangeRow, ChangeSet
 from chang_shan.errors import DomainError
@@ -24,7 +25,24 @@ _ACTION = "chang_shan.journal.action"
 _SET = "chang_shan.journal.set"
 _USER = "chang_shan.journal.user"
 _PENDING = "chang_shan.journal.pending"
-_UNTRACKED = {"change_set", "change_row", "app_meta"}
+# Accounts are audited by explicit events (never with password hashes), not row by row.
+_UNTRACKED = {"change_set", "change_row", "app_meta", "user_account", "user_grid"}
+
+
+def new_entry(
+    session: Session, *, action: str, user_name: str = "", kind: str = "change",
+    undoes_id: int | None = None, resident_id: int | None = None, detail: dict | None = None,
+) -> int:
+    """Append one journal entry (Core insert, so it is safe inside flush events); sealed into
+    the audit chain when the transaction commits."""
+    entry_id = session.connection().execute(
+        insert(ChangeSet.__table__).values(
+            at=utcnow(), user_name=user_name, action=action[:200], kind=kind, undoes_id=undoes_id,
+            resident_id=resident_id, detail=detail, prev_hash="", hash="",
+        )
+    ).inserted_primary_key[0]
+    audit_chain.mark_for_sealing(session, entry_id)
+    return entry_id
 
 
 def begin(session: Session, action: str, *, user_name: str = "") -> None:
@@ -135,12 +153,7 @@ def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
     connection = session.connection()
     set_id = session.info.get(_SET)
     if set_id is None:
-        set_id = connection.execute(
-            insert(ChangeSet.__table__).values(
-                at=utcnow(), user_name=session.info.get(_USER, ""),
-                action=session.info[_ACTION], undone=False,
-            )
-        ).inserted_primary_key[0]
+        set_id = new_entry(session, action=session.info[_ACTION], user_name=session.info.get(_USER, ""))
         session.info[_SET] = set_id
     rows = []
     for op, obj, before, after in pending:
@@ -174,10 +187,21 @@ def _where(table: Table, key: dict[str, Any]):  # noqa: ANN202
     return and_(*(table.c[name] == _decode(value) for name, value in key.items()))
 
 
+def is_undone(session: Session, change_set_id: int) -> bool:
+    undo_entry = aliased(ChangeSet)
+    return session.scalar(select(undo_entry.id).where(undo_entry.undoes_id == change_set_id).limit(1)) is not None
+
+
 def last_undoable(session: Session) -> ChangeSet | None:
+    """The newest change that has not been undone (entries are never edited: an undo is a new
+    entry pointing at the one it reverts)."""
+    undo_entry = aliased(ChangeSet)
     return session.scalars(
         select(ChangeSet)
-        .where(ChangeSet.undone.is_(False), ChangeSet.undoes_id.is_(None))
+        .where(
+            ChangeSet.kind == "change", ChangeSet.undoes_id.is_(None),
+            ~select(undo_entry.id).where(undo_entry.undoes_id == ChangeSet.id).exists(),
+        )
         .order_by(ChangeSet.id.desc())
         .limit(1)
     ).first()
@@ -246,8 +270,19 @@ def undo_last(session: Session, *, user_name: str = "", expected_id: int | None 
             if "version" in table.c:
                 values["version"] = current["version"] + 1
             session.execute(update(table).where(where).values(values))
-    target.undone = True
-    session.add(ChangeSet(action=f"撤销：{target.action}", user_name=user_name, undoes_id=target.id))
+    # The undo is an entry of its own, its rows the reverse of the target's (who undid what, when).
+    undo_id = new_entry(session, action=f"撤销：{target.action}", user_name=user_name, undoes_id=target.id)
+    session.execute(
+        insert(ChangeRow.__table__),
+        [
+            {
+                "change_set_id": undo_id, "table_name": row.table_name, "row_key": row.row_key,
+                "op": {"insert": "delete", "delete": "insert"}.get(row.op, "update"),
+                "before": row.after, "after": row.before, "resident_id": row.resident_id,
+            }
+            for row in rows
+        ],
+    )
     session.flush()
     session.expire_all()
     return target.action

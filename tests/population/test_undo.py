@@ -140,7 +140,7 @@ def test_a_stale_undo_is_refused_and_changes_nothing(db: Database, town: Communi
         undo_last(db)
     assert snapshot(db) == before
     with db.reader() as s:
-        assert s.scalar(select(func.count()).select_from(ChangeSet).where(ChangeSet.undone.is_(True))) == 0
+        assert s.scalar(select(func.count()).select_from(ChangeSet).where(ChangeSet.undoes_id.is_not(None))) == 0
 
 
 def test_undo_keeps_search_in_step(db: Database, town: Community) -> None:

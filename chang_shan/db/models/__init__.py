@@ -5,6 +5,7 @@ from chang_shan.db.models.places import Building, Grid, Household, HouseholdTag,
 from chang_shan.db.models.people import Movement, Resident, ResidentGroup
 from chang_shan.db.models.roles import RoleAssignment
 from chang_shan.db.models.meta import AppMeta
+from chang_shan.db.models.accounts import UserAccount, UserGrid
 from chang_shan.db.models.journal import ChangeRow, ChangeSet
 
 __all__ = [
@@ -22,4 +23,6 @@ __all__ = [
     "ResidentGroup",
     "RoleAssignment",
     "Unit",
+    "UserAccount",
+    "UserGrid",
 ]

@@ -20,8 +20,15 @@ class ChangeSet(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     user_name: Mapped[str] = mapped_column(String(50), default="")
     action: Mapped[str] = mapped_column(String(200))
-    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))
-    undone: Mapped[bool] = mapped_column(default=False)
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"), index=True)
+    # 'change' (rows below), or an event with no rows: 'reveal', 'export', 'print', 'login',
+    # 'login_failed', 'lockout', 'account' … (see chang_shan/audit).
+    kind: Mapped[str] = mapped_column(String(20), default="change", index=True)
+    resident_id: Mapped[int | None] = mapped_column(index=True)
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    # The audit chain: sha256 over the previous entry's hash and this entry with its rows.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
     rows: Mapped[list[ChangeRow]] = relationship(
         order_by="ChangeRow.id", cascade="all, delete-orphan", back_populates="change_set"
