@@ -7,6 +7,7 @@ Every command exits non-zero with a one-line reason on bad input, and writes not
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -17,6 +18,10 @@ from chang_shan.errors import ChangShanError
 from chang_shan.paths import DataDir, resolve_data_dir
 
 Handler = Callable[[argparse.Namespace, DataDir], int]
+
+# Subcommands that live in their own modules (chang_shan/commands/*.py): each module has
+# ``register(subparsers)`` adding its parsers with ``set_defaults(handler=...)``.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -72,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="打开窗口（与不带参数相同）")
     gui.set_defaults(handler=_cmd_gui)
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(sub)
 
     for child in sub.choices.values():
         _add_common(child, suppress=True)
