@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -21,7 +22,7 @@ Handler = Callable[[argparse.Namespace, DataDir], int]
 
 # Subcommands that live in their own modules (chang_shan/commands/*.py): each module has
 # ``register(subparsers)`` adding its parsers with ``set_defaults(handler=...)``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("chang_shan.commands.user",)
 
 
 def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -146,8 +147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = getattr(args, "handler", _cmd_gui)
     try:
         data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+        _start_logging(data_dir, args)
         return handler(args, data_dir)
     except ChangShanError as exc:
+        logging.getLogger("chang_shan.cli").warning(
+            "%s 未执行：%s", getattr(args, "command", None) or "gui", exc.message
+        )
         print(f"{APP_NAME}: {exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -156,6 +161,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"{APP_NAME}: 文件或磁盘错误：{exc.strerror or exc}（{exc.filename or ''}）", file=sys.stderr)
         return 2
+    except Exception:
+        logging.getLogger("chang_shan.cli").exception("%s 意外出错", getattr(args, "command", None) or "gui")
+        raise
+
+
+def _start_logging(data_dir: DataDir, args: argparse.Namespace) -> None:
+    """The log file in the data folder (personal data masked: chang_shan.logs)."""
+    from chang_shan.logs import setup_logging
+
+    setup_logging(data_dir)
+    command = getattr(args, "command", None) or "gui"
+    logging.getLogger("chang_shan.cli").info("chang-shan %s %s", command, __version__)
 
 
 if __name__ == "__main__":  # pragma: no cover
