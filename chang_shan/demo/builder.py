@@ -9,7 +9,8 @@ work: 15 make a street office of about 100,000 residents).
 
 The data are made up but plausible: names spread as in Jilin, ID numbers with real Changchun region
 codes and valid check digits that agree with birth date and sex, relations consistent with ages.
-The same seed, scale and day give the same data.
+The same seed, scale and day give the same data. A folder without any account also gets the demo
+administrator ``admin`` / ``chang-shan-demo``; existing accounts are kept as they are.
 
 Speed: rows go in with Core bulk inserts and are not written to the change journal (a demo is
 not a user's action to undo). Everything is one transaction: a failure leaves nothing behind.
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
+from sqlalchemy.orm import Session
 
 from chang_shan.codes import HEAD_RELATION
 from chang_shan.db.base import Base, utcnow
@@ -163,6 +165,8 @@ class DemoSummary:
     deceased: int
     seconds: float
     safety_copy: Path | None = None
+    # The demo administrator (DEMO_ADMIN_USER) was created: the folder had no account yet.
+    admin_created: bool = False
 
     def describe(self) -> str:
         share = self.aged_60_plus / self.residents * 100 if self.residents else 0.0
@@ -175,9 +179,10 @@ class DemoSummary:
         ]
         if self.safety_copy is not None:
             lines.append(f"  原有数据已备份到：{self.safety_copy}")
-        lines.append(
-            f"演示管理员：{DEMO_ADMIN_USER} / {DEMO_ADMIN_PASSWORD}（账户功能将在后续版本启用）"
-        )
+        if self.admin_created:
+            lines.append(f"演示管理员：{DEMO_ADMIN_USER} / {DEMO_ADMIN_PASSWORD}（用户名 / 密码）")
+        else:
+            lines.append("数据文件夹中原有账户保持不变，未新建演示管理员：请用原有账户登录。")
         return "\n".join(lines)
 
 
@@ -235,6 +240,7 @@ def build_demo(
             index_progress(0, 1)
             reindex_all(session, index_progress)
             builder.fix_sequences()
+            admin_created = _create_demo_admin(session)
             progress(total, total, "完成")
             counts = builder.counts
     return DemoSummary(
@@ -256,7 +262,19 @@ def build_demo(
         deceased=counts["deceased"],
         seconds=time.perf_counter() - started,
         safety_copy=copy,
+        admin_created=admin_created,
     )
+
+
+def _create_demo_admin(session: Session) -> bool:
+    """The demo administrator, when the folder has no account at all (the first account needs no
+    signed-in creator). Existing accounts are never touched. Returns whether it was created."""
+    from chang_shan.accounts import users
+
+    if users.has_accounts(session):
+        return False
+    users.create_user(session, DEMO_ADMIN_USER, DEMO_ADMIN_PASSWORD, "管理员", display_name="演示管理员")
+    return True
 
 
 def _existing_data(connection: Connection) -> str:

@@ -293,7 +293,9 @@ def test_organisations(demo_db: Database) -> None:
 
 def test_nothing_is_journalled_and_the_demo_checks_clean(demo_db: Database) -> None:
     with demo_db.reader() as s:
-        assert s.scalar(select(func.count()).select_from(ChangeSet)) == 0
+        # No ledger row is journalled; the only entry is the audit event of the demo administrator.
+        assert s.scalar(select(func.count()).select_from(ChangeSet).where(ChangeSet.kind == "change")) == 0
+        assert s.execute(select(ChangeSet.kind, ChangeSet.action)).all() == [("account", "新建账户 admin（管理员）")]
     report = run_checks(demo_db, today=TODAY)
     assert report.ok, report.describe()
 
