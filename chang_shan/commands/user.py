@@ -148,7 +148,7 @@ def cmd_list(args: argparse.Namespace, data_dir: DataDir) -> int:
         sign_in_from_env(db, require=Perm.ACCOUNTS)
         with db.reader() as session:
             rows = users.list_users(session)
-            codes = dict(session.execute(select(Grid.id, Grid.code)).tuples().all())
+            codes = {gid: code for gid, code in session.execute(select(Grid.id, Grid.code))}
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     listed = []
     for row in rows:
