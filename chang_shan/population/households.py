@@ -1,4 +1,9 @@
-"""Households: create and edit, the members, changing the head, and who is responsible (三长)."""
+"""Households: create and edit, the members, changing the head, and who is responsible (三长).
+
+Access (``population.access``): ``Perm.VIEW`` to read, ``Perm.EDIT`` to write; a 网格员 only
+reaches households of their grids. ``household_detail`` gives the household's full phone only to
+someone who may edit the household (``full_values``); members' ID numbers are always masked.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chang_shan import codes
+from chang_shan.accounts.permissions import Perm, actor_of, require
 from chang_shan.db.models import Building, Household, HouseholdTag, Movement, Resident, Unit
 from chang_shan.errors import DomainError, NotFound, ValidationError
-from chang_shan.population import idnumber, roles, search
+from chang_shan.population import access, idnumber, roles, search
 from chang_shan.population.addresses import household_address
 from chang_shan.population.residents import age_on, validate_phone
 from chang_shan.population.text import clean_digits, clean_note, clean_text
@@ -62,6 +68,7 @@ class HouseholdDetail:
     version: int
     members: tuple[Member, ...]
     responsible: tuple[roles.Holder, ...]
+    full_values: bool = True  # ``phone`` is the full number (the user may edit); else masked
 
     def as_input(self) -> HouseholdInput:
         return HouseholdInput(self.building_id, self.unit_id, self.room, self.area_m2, self.phone,
@@ -86,11 +93,16 @@ def parse_area(raw: str | Decimal | None) -> tuple[Decimal | None, str | None]:
 def validate_household(
     session: Session, data: HouseholdInput, *, household_id: int | None = None
 ) -> HouseholdInput:
+    """Check every field; return a cleaned copy, or raise ``ValidationError``. Needs
+    ``Perm.VIEW``; for a 网格员 a building outside their grids is a field error."""
+    actor = require(session, Perm.VIEW)
     errors: dict[str, str] = {}
     room = clean_text(data.room)
     building = session.get(Building, data.building_id) if data.building_id else None
     if building is None:
         errors["building_id"] = "请选择楼栋。"
+    elif not access.covers(actor, building.grid_id):
+        errors["building_id"] = "所选楼栋不在您负责的网格内。"
     elif building.kind == "楼房":
         unit = session.get(Unit, data.unit_id) if data.unit_id else None
         if unit is None or unit.building_id != building.id:
@@ -146,6 +158,7 @@ def _apply(household: Household, data: HouseholdInput) -> None:
 
 
 def create_household(session: Session, data: HouseholdInput) -> int:
+    access.require_building(session, Perm.EDIT, data.building_id)
     clean = validate_household(session, data)
     household = Household()
     _apply(household, clean)
@@ -164,6 +177,8 @@ def _get(session: Session, household_id: int) -> Household:
 def update_household(
     session: Session, household_id: int, data: HouseholdInput, *, expected_version: int | None = None
 ) -> None:
+    access.require_household(session, Perm.EDIT, household_id)
+    access.require_building(session, Perm.EDIT, data.building_id)  # a 网格员 keeps it in their grids
     household = _get(session, household_id)
     if expected_version is not None and household.version != expected_version:
         raise DomainError("这一户的信息在您编辑期间已被别人修改。请关闭后重新打开再改。")
@@ -187,6 +202,7 @@ def change_head(
     The former head stays a member with ``old_head_relation`` (its relation to the new head);
     it must be given when there is a former head.
     """
+    access.require_household(session, Perm.EDIT, household_id)
     on_date = on_date or date.today()
     if on_date > date.today():
         raise ValidationError({"on_date": "变更日期不能晚于今天。"})
@@ -210,8 +226,10 @@ def change_head(
 
 
 def household_detail(session: Session, household_id: int, *, today: date | None = None) -> HouseholdDetail:
+    access.require_household(session, Perm.VIEW, household_id)
     today = today or date.today()
     h = _get(session, household_id)
+    full = access.can_edit_household(session, actor_of(session), household_id)
     building = h.building
     members = session.scalars(
         select(Resident).where(Resident.household_id == household_id, Resident.status == ACTIVE)
@@ -221,7 +239,7 @@ def household_detail(session: Session, household_id: int, *, today: date | None 
         id=h.id, building_id=h.building_id, unit_id=h.unit_id, grid_id=building.grid_id,
         grid_name=building.grid.name, room=h.room,
         address=household_address(building.name, h.unit.name if h.unit else None, h.room, building.kind),
-        area_m2=h.area_m2, phone=h.phone, tags=tuple(h.tag_names), note=h.note, head_id=h.head_id,
+        area_m2=h.area_m2, phone=h.phone if full else idnumber.mask_phone(h.phone), tags=tuple(h.tag_names), note=h.note, head_id=h.head_id,
         version=h.version,
         members=tuple(
             Member(m.id, m.name, codes.relation().label(m.relation_code), codes.sex().label(m.sex_code),
@@ -229,4 +247,5 @@ def household_detail(session: Session, household_id: int, *, today: date | None 
             for m in members
         ),
         responsible=tuple(roles.responsible_for(session, household_id, on_date=today)),
+        full_values=full,
     )

@@ -1,5 +1,10 @@
 """Places: the grid → building → unit tree with counts, households in a place, new places,
-and the organisations in the area."""
+and the organisations in the area.
+
+Access (``population.access``): ``Perm.VIEW`` to read, ``Perm.EDIT`` to create places; a 网格员
+sees only their grids in the tree and their buildings' households, and creates no grids,
+buildings or units (the community's layout is the office's business).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from chang_shan.accounts.permissions import Perm, require
 from chang_shan.db.models import Building, Grid, Household, Organisation, Resident, Unit
 from chang_shan.db.models.places import BUILDING_KINDS
 from chang_shan.errors import NotFound, ValidationError
+from chang_shan.population import access
 from chang_shan.population.addresses import household_address
 from chang_shan.population.text import clean_text
 
@@ -63,44 +70,56 @@ class HouseholdSummary:
 
 
 def place_tree(session: Session) -> list[GridNode]:
-    """Every grid with its buildings and units, and how many households and residents each holds."""
+    """Every grid with its buildings and units, and how many households and residents each holds.
+    A 网格员 gets only their grids (filtered in SQL, counts included)."""
+    actor = require(session, Perm.VIEW)
+    grids = sorted(actor.grid_ids) if access.scoped(actor) else None  # type: ignore[arg-type]
+
+    def in_grids(query, building_id=Household.building_id):  # noqa: ANN001, ANN202
+        if grids is None:
+            return query
+        return query.where(building_id.in_(select(Building.id).where(Building.grid_id.in_(grids))))
+
     households = dict(
         session.execute(
-            select(Household.unit_id, func.count())
-            .where(Household.dissolved_on.is_(None), Household.unit_id.is_not(None))
+            in_grids(select(Household.unit_id, func.count())
+                     .where(Household.dissolved_on.is_(None), Household.unit_id.is_not(None)))
             .group_by(Household.unit_id)
         ).all()
     )
     residents = dict(
         session.execute(
-            select(Household.unit_id, func.count(Resident.id))
-            .join(Resident, Resident.household_id == Household.id)
-            .where(Resident.status == ACTIVE, Household.unit_id.is_not(None))
+            in_grids(select(Household.unit_id, func.count(Resident.id))
+                     .join(Resident, Resident.household_id == Household.id)
+                     .where(Resident.status == ACTIVE, Household.unit_id.is_not(None)))
             .group_by(Household.unit_id)
         ).all()
     )
     b_households = dict(
         session.execute(
-            select(Household.building_id, func.count())
-            .where(Household.dissolved_on.is_(None))
+            in_grids(select(Household.building_id, func.count()).where(Household.dissolved_on.is_(None)))
             .group_by(Household.building_id)
         ).all()
     )
     b_residents = dict(
         session.execute(
-            select(Household.building_id, func.count(Resident.id))
-            .join(Resident, Resident.household_id == Household.id)
-            .where(Resident.status == ACTIVE)
+            in_grids(select(Household.building_id, func.count(Resident.id))
+                     .join(Resident, Resident.household_id == Household.id)
+                     .where(Resident.status == ACTIVE))
             .group_by(Household.building_id)
         ).all()
     )
     units_by_building: dict[int, list[UnitNode]] = defaultdict(list)
-    for unit in session.scalars(select(Unit).order_by(Unit.building_id, Unit.sort_key, Unit.id)):
+    for unit in session.scalars(
+        in_grids(select(Unit), Unit.building_id).order_by(Unit.building_id, Unit.sort_key, Unit.id)
+    ):
         units_by_building[unit.building_id].append(
             UnitNode(unit.id, unit.name, households.get(unit.id, 0), residents.get(unit.id, 0))
         )
     buildings_by_grid: dict[int, list[BuildingNode]] = defaultdict(list)
-    for building in session.scalars(select(Building).order_by(Building.grid_id, Building.sort_key, Building.id)):
+    for building in session.scalars(
+        in_grids(select(Building), Building.id).order_by(Building.grid_id, Building.sort_key, Building.id)
+    ):
         buildings_by_grid[building.grid_id].append(
             BuildingNode(
                 building.id, building.name, building.kind, tuple(units_by_building[building.id]),
@@ -109,12 +128,15 @@ def place_tree(session: Session) -> list[GridNode]:
         )
     return [
         GridNode(grid.id, grid.code, grid.name, tuple(buildings_by_grid[grid.id]))
-        for grid in session.scalars(select(Grid).order_by(Grid.code, Grid.id))
+        for grid in session.scalars(
+            (select(Grid) if grids is None else select(Grid).where(Grid.id.in_(grids))).order_by(Grid.code, Grid.id)
+        )
     ]
 
 
 def households_in(session: Session, *, building_id: int, unit_id: int | None = None) -> list[HouseholdSummary]:
     """The households of a building (or of one of its units), in room order, heads' names included."""
+    access.require_building(session, Perm.VIEW, building_id)
     building = session.get(Building, building_id)
     if building is None:
         raise NotFound("楼栋不存在。")
@@ -152,6 +174,7 @@ def _room_key(room: str) -> tuple[int, str]:
 
 
 def create_grid(session: Session, *, code: str, name: str) -> int:
+    access.require_all_grids(session, Perm.EDIT, what="新建网格")
     code, name = clean_text(code), clean_text(name)
     errors = {}
     if not code:
@@ -169,6 +192,7 @@ def create_grid(session: Session, *, code: str, name: str) -> int:
 
 
 def create_building(session: Session, *, grid_id: int, name: str, kind: str = "楼房", address: str = "") -> int:
+    access.require_all_grids(session, Perm.EDIT, what="新建楼栋")
     name = clean_text(name)
     errors = {}
     if session.get(Grid, grid_id) is None:
@@ -189,6 +213,7 @@ def create_building(session: Session, *, grid_id: int, name: str, kind: str = "�
 
 
 def create_unit(session: Session, *, building_id: int, name: str) -> int:
+    access.require_all_grids(session, Perm.EDIT, what="新建单元")
     name = clean_text(name)
     building = session.get(Building, building_id)
     errors = {}
@@ -222,9 +247,15 @@ class OrganisationRow:
 
 
 def list_organisations(session: Session) -> list[OrganisationRow]:
-    rows = session.execute(
-        select(Organisation, Grid.name).outerjoin(Grid, Grid.id == Organisation.grid_id).order_by(Organisation.name)
-    ).all()
+    """The organisations in the area. A 网格员 sees those of their grids and the community-wide
+    ones (no grid)."""
+    actor = require(session, Perm.VIEW)
+    query = select(Organisation, Grid.name).outerjoin(Grid, Grid.id == Organisation.grid_id)
+    if access.scoped(actor):
+        query = query.where(
+            (Organisation.grid_id.is_(None)) | Organisation.grid_id.in_(sorted(actor.grid_ids))  # type: ignore[arg-type]
+        )
+    rows = session.execute(query.order_by(Organisation.name)).all()
     return [
         OrganisationRow(o.id, o.name, o.kind, grid_name or "", o.address, o.contact_name, o.phone, o.in_party_committee)
         for o, grid_name in rows

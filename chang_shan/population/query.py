@@ -11,6 +11,10 @@ on its own it sorts tens of thousands of rows to keep fifty. docs/benchmarks.md 
 
 Ages are whole years on ``ResidentFilter.on_date`` (today by default); an age band is a range of
 birth dates.
+
+Access: each function needs ``Perm.VIEW``; for a 网格员 every query carries the condition
+``population.access.resident_scope`` (their grids' households), so counts, lists and rows hold
+only their residents whatever the filter says. ID numbers and phones come out masked.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from chang_shan import codes
+from chang_shan.accounts.permissions import Perm, require
 from chang_shan.db.models import Building, Grid, Household, Resident, ResidentGroup, Unit
 from chang_shan.errors import DomainError
-from chang_shan.population import idnumber, search
+from chang_shan.population import access, idnumber, search
 from chang_shan.population.addresses import household_address
 
 ACTIVE = "在册"
@@ -156,11 +161,16 @@ _DENSE = 0.3  # share of residents from which a look-up per walked row beats one
 _WALK_ROWS = 1_000  # only for the first pages: deep pages sort
 
 
-def _conditions(filt: ResidentFilter, found: search.TextSearch | None, plan: _Plan = _DEFAULT) -> list[ColumnElement[bool]]:
-    """The WHERE conditions, written for ``plan``."""
+def _conditions(
+    filt: ResidentFilter, found: search.TextSearch | None, plan: _Plan = _DEFAULT,
+    scope: ColumnElement[bool] | None = None,
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions, written for ``plan``; ``scope`` limits them to a 网格员's grids."""
     keep = lambda column: column  # noqa: E731
     plain = _unindexed if plan.plain else keep
     conditions: list[ColumnElement[bool]] = []
+    if scope is not None:
+        conditions.append(scope)
     if not filt.include_inactive:
         conditions.append(plain(Resident.status) == ACTIVE)
     if filt.household_id is not None:
@@ -202,15 +212,18 @@ def _sqlite(session: Session) -> bool:
 
 
 def count_residents(session: Session, filt: ResidentFilter) -> int:
-    """How many residents the filter shows."""
+    """How many residents the filter shows (a 网格员: in their grids)."""
+    require(session, Perm.VIEW)
+    scope = access.resident_scope(session)
     found = _text(session, filt)
-    if found is not None and not (_places(filt) or filt.age_band or filt.group):
+    if found is not None and scope is None and not (_places(filt) or filt.age_band or filt.group):
         # Text alone: the FTS tables know the state, no join needed (1–2 ms at 100,000).
         counted = found.count(session)
         if counted is not None:
             return counted
-    plan = _COUNT_SCAN if _sqlite(session) and not _places(filt) else _DEFAULT
-    query = select(func.count()).select_from(Resident).where(*_conditions(filt, found, plan))
+    # A 网格员's grids are a place filter: a few hundred residents, the indexes serve them.
+    plan = _COUNT_SCAN if _sqlite(session) and not _places(filt) and scope is None else _DEFAULT
+    query = select(func.count()).select_from(Resident).where(*_conditions(filt, found, plan, scope))
     return int(session.scalar(query) or 0)
 
 
@@ -290,12 +303,17 @@ def resident_ids(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[int]:
-    """The ids the filter shows, sorted (``SORT_KEYS``), one page when ``limit`` is given."""
+    """The ids the filter shows, sorted (``SORT_KEYS``), one page when ``limit`` is given
+    (a 网格员: in their grids)."""
+    require(session, Perm.VIEW)
+    scope = access.resident_scope(session)
     if sort not in SORT_KEYS:
         raise DomainError(f"不能按“{sort}”排序。")
     found = _text(session, filt)
-    plan = _plan(session, filt, found, sort, limit, offset)
-    query = _ordered(select(Resident.id).where(*_conditions(filt, found, plan)), sort, descending, scan=plan.scan)
+    plan = _plan(session, filt, found, sort, limit, offset) if scope is None else _DEFAULT
+    query = _ordered(
+        select(Resident.id).where(*_conditions(filt, found, plan, scope)), sort, descending, scan=plan.scan
+    )
     if limit is not None:
         query = query.limit(limit)
     if offset:
@@ -307,8 +325,11 @@ def resident_ids(
 
 
 def resident_rows(session: Session, ids: Sequence[int], *, on_date: date | None = None) -> list[ResidentRow]:
-    """Display rows for these residents, in the order of ``ids`` (unknown ids are left out).
-    Two queries whatever the number of ids: the residents with their places, then their groups."""
+    """Display rows for these residents, in the order of ``ids`` (unknown ids are left out, and
+    for a 网格员 those outside their grids). Two queries whatever the number of ids: the
+    residents with their places, then their groups."""
+    require(session, Perm.VIEW)
+    scope = access.resident_scope(session)
     if not ids:
         return []
     on = on_date or date.today()
@@ -329,7 +350,10 @@ def resident_rows(session: Session, ids: Sequence[int], *, on_date: date | None 
     groups: dict[int, list[str]] = {}
     for start in range(0, len(wanted), 900):
         chunk = wanted[start:start + 900]
-        for row in session.execute(query.where(Resident.id.in_(chunk))):
+        chosen = query.where(Resident.id.in_(chunk))
+        if scope is not None:
+            chosen = chosen.where(scope)
+        for row in session.execute(chosen):
             found[row.id] = row
         for resident_id, group in session.execute(
             select(ResidentGroup.resident_id, ResidentGroup.group)

@@ -3,6 +3,12 @@
 Nobody is hard-deleted: moving out and death are states with dates, and every event is a
 ``Movement`` row. Every function validates first and raises ``ValidationError`` (messages in
 Chinese, keyed by field) before writing anything.
+
+Access (``population.access``): every function checks the signed-in user first — ``Perm.VIEW``
+to read, ``Perm.EDIT`` to write — and a 网格员 only reaches residents of their grids (a move
+needs both households in them). ``resident_detail`` gives the full ID number and phone only to
+someone who may edit that resident (the form needs them to save); everyone else gets the masked
+values there too, and reveals a full value through ``population.reveal`` (audited).
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from chang_shan import codes
+from chang_shan.accounts.permissions import Perm, actor_of, require
 from chang_shan.db.models import ChangeRow, ChangeSet, Household, Movement, Resident, ResidentGroup
 from chang_shan.db.models.people import RESIDENCE_TYPES
 from chang_shan.errors import DomainError, NotFound, ValidationError
-from chang_shan.population import idnumber, roles, search
+from chang_shan.population import access, idnumber, roles, search
 from chang_shan.population.addresses import household_address
 from chang_shan.population.pinyin import sort_key
 from chang_shan.population.text import clean_digits, clean_name, clean_note, clean_text
@@ -79,6 +86,9 @@ class ResidentDetail:
     moved_out_on: date | None
     died_on: date | None
     version: int
+    # True when ``id_number`` and ``phone`` are the full values (the user may edit this
+    # resident); False when they are masked like ``id_number_masked`` / ``phone_masked``.
+    full_values: bool = True
 
     def as_input(self) -> ResidentInput:
         return ResidentInput(
@@ -121,7 +131,11 @@ def validate_phone(raw: str) -> tuple[str, str | None]:
 def validate_resident(
     session: Session, data: ResidentInput, *, resident_id: int | None = None, today: date | None = None
 ) -> ResidentInput:
-    """Check every field; return a cleaned copy, or raise ``ValidationError`` naming each bad field."""
+    """Check every field; return a cleaned copy, or raise ``ValidationError`` naming each bad field.
+
+    Needs ``Perm.VIEW`` (forms call it as the user types). For a 网格员 a household outside their
+    grids is a field error, and a duplicate ID number held by someone outside them is not named."""
+    actor = require(session, Perm.VIEW)
     today = today or date.today()
     errors: dict[str, str] = {}
     name = clean_name(data.name)
@@ -154,7 +168,10 @@ def validate_resident(
                 select(Resident.id, Resident.name).where(Resident.id_number == number)
             ).first()
             if duplicate and duplicate.id != resident_id:
-                errors["id_number"] = f"该身份证号码已登记给“{duplicate.name}”（编号 {duplicate.id}）。"
+                if access.covers(actor, access.grid_of_resident(session, duplicate.id)):
+                    errors["id_number"] = f"该身份证号码已登记给“{duplicate.name}”（编号 {duplicate.id}）。"
+                else:
+                    errors["id_number"] = "该身份证号码已登记给其他网格的居民。"
     if birth is None and "id_number" not in errors and "birth_date" not in errors:
         errors["birth_date"] = "没有身份证号码时请填写出生日期。"
     elif birth is not None and birth > today:
@@ -191,6 +208,8 @@ def validate_resident(
         household = session.get(Household, data.household_id)
         if household is None or household.dissolved_on is not None:
             errors["household_id"] = "所选的户不存在或已注销。"
+        elif not access.covers(actor, household.building.grid_id):
+            errors["household_id"] = "所选的户不在您负责的网格内。"
         elif relation == codes.HEAD_RELATION and household.head_id not in (None, resident_id):
             errors["relation_code"] = "该户已有户主；如需更换户主，请使用“变更户主”。"
         elif resident_id is not None and household.head_id == resident_id and relation != codes.HEAD_RELATION:
@@ -231,6 +250,7 @@ def register_resident(
     session: Session, data: ResidentInput, *, on_date: date | None = None, moved_in: bool = False
 ) -> int:
     """A new resident in a household. ``moved_in`` records a 迁入 rather than a first 登记."""
+    access.require_household(session, Perm.EDIT, data.household_id)
     on_date = on_date or date.today()
     clean = validate_resident(session, data)
     resident = Resident(household_id=clean.household_id, status=ACTIVE, moved_in_on=on_date)
@@ -262,6 +282,7 @@ def update_resident(
     session: Session, resident_id: int, data: ResidentInput, *, expected_version: int | None = None
 ) -> None:
     """Save an edited resident. The household is changed with ``move_to_household``, not here."""
+    access.require_resident(session, Perm.EDIT, resident_id)
     resident = _get(session, resident_id)
     if expected_version is not None and resident.version != expected_version:
         raise DomainError("这条记录在您编辑期间已被别人修改。请关闭后重新打开再改。")
@@ -302,7 +323,10 @@ def move_to_household(
     session: Session, resident_id: int, household_id: int, *, relation_code: str,
     on_date: date | None = None, note: str = "",
 ) -> None:
-    """Move a resident to another household of the community (转户)."""
+    """Move a resident to another household of the community (转户). A 网格员 needs both the
+    resident's household and the target in their grids."""
+    access.require_resident(session, Perm.EDIT, resident_id)
+    access.require_household(session, Perm.EDIT, household_id)
     on_date = on_date or date.today()
     resident = _get(session, resident_id)
     _require_active(resident)
@@ -331,6 +355,7 @@ def move_to_household(
 def move_out(session: Session, resident_id: int, *, on_date: date | None = None, note: str = "") -> None:
     """The resident has left the community (迁出). The record and its history stay; any 三长 post
     they hold ends that day."""
+    access.require_resident(session, Perm.EDIT, resident_id)
     on_date = on_date or date.today()
     resident = _get(session, resident_id)
     _require_active(resident)
@@ -348,6 +373,7 @@ def move_out(session: Session, resident_id: int, *, on_date: date | None = None,
 def record_death(session: Session, resident_id: int, *, on_date: date | None = None, note: str = "") -> None:
     """The resident has died (死亡). The record and its history stay; any 三长 post they held
     ends that day."""
+    access.require_resident(session, Perm.EDIT, resident_id)
     on_date = on_date or date.today()
     resident = _get(session, resident_id)
     _require_active(resident)
@@ -363,24 +389,31 @@ def record_death(session: Session, resident_id: int, *, on_date: date | None = N
 
 
 def resident_detail(session: Session, resident_id: int, *, today: date | None = None) -> ResidentDetail:
+    """One resident for the form. ``id_number`` and ``phone`` are the full values only when the
+    user may edit this resident (``full_values``); otherwise they are masked, and a full value
+    is shown only through ``population.reveal`` (which is audited)."""
+    access.require_resident(session, Perm.VIEW, resident_id)
     today = today or date.today()
     r = _get(session, resident_id)
+    full = access.can_edit_resident(session, actor_of(session), resident_id)
     household = session.get(Household, r.household_id) if r.household_id else None
     address = ""
     if household is not None:
         unit_name = household.unit.name if household.unit else None
         address = household_address(household.building.name, unit_name, household.room, household.building.kind)
     return ResidentDetail(
-        id=r.id, name=r.name, id_number=r.id_number, id_number_masked=idnumber.mask(r.id_number),
+        id=r.id, name=r.name, id_number=r.id_number if full else (idnumber.mask(r.id_number) or None),
+        id_number_masked=idnumber.mask(r.id_number),
         sex_code=r.sex_code, sex=codes.sex().label(r.sex_code), birth_date=r.birth_date,
         age=age_on(r.birth_date, today), ethnicity_code=r.ethnicity_code,
         ethnicity=codes.ethnicity().label(r.ethnicity_code), relation_code=r.relation_code,
-        relation=codes.relation().label(r.relation_code), phone=r.phone,
-        phone_masked=idnumber.mask_phone(r.phone), residence_type=r.residence_type,
+        relation=codes.relation().label(r.relation_code),
+        phone=r.phone if full else idnumber.mask_phone(r.phone), phone_masked=idnumber.mask_phone(r.phone), residence_type=r.residence_type,
         employment=r.employment, groups=tuple(r.group_names), note=r.note, status=r.status,
         household_id=r.household_id, address=address,
         is_head=household is not None and household.head_id == r.id,
         moved_in_on=r.moved_in_on, moved_out_on=r.moved_out_on, died_on=r.died_on, version=r.version,
+        full_values=full,
     )
 
 
@@ -398,6 +431,7 @@ def history(session: Session, resident_id: int) -> list[HistoryEntry]:
 
     Changed ID numbers and phones appear masked.
     """
+    access.require_resident(session, Perm.VIEW, resident_id)
     _get(session, resident_id)
     addresses: dict[int, str] = {}
 

@@ -1,4 +1,9 @@
-"""三长: 网格长 per grid, 楼栋长 per building, 单元长 per unit, held by residents with dates."""
+"""三长: 网格长 per grid, 楼栋长 per building, 单元长 per unit, held by residents with dates.
+
+Access (``population.access``): ``Perm.VIEW`` to read, ``Perm.EDIT`` to assign or end a post; a
+网格员 reaches posts over their grids (and their buildings and units) held by their residents.
+``end_roles_of`` is internal: ``move_out`` and ``record_death`` have checked already.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from chang_shan.accounts.permissions import Perm, require
 from chang_shan.db.models import Building, Grid, Household, Resident, RoleAssignment, Unit
 from chang_shan.db.models.roles import ROLES
 from chang_shan.errors import NotFound, ValidationError
-from chang_shan.population import idnumber
+from chang_shan.population import access, idnumber
 from chang_shan.population.addresses import building_label, unit_label
 
 _SCOPE = {"网格长": ("grid_id", Grid), "楼栋长": ("building_id", Building), "单元长": ("unit_id", Unit)}
@@ -38,11 +44,14 @@ def assign_role(
     session: Session, resident_id: int, role: str, scope_id: int, *, start_on: date | None = None, note: str = ""
 ) -> int:
     """Give ``role`` over a grid/building/unit to a resident; the previous holder's term ends that day."""
+    actor = access.require_resident(session, Perm.EDIT, resident_id)
     start_on = start_on or date.today()
     if role not in ROLES:
         raise ValidationError({"role": "职务只能是：" + "、".join(ROLES) + "。"})
     column, model = _SCOPE[role]
     scope = session.get(model, scope_id)
+    if scope is not None and access.scoped(actor):
+        access.check_grid(actor, _grid_of_scope(session, column, scope_id))
     if scope is None:
         raise ValidationError({"scope": f"请选择{role}负责的{'网格' if model is Grid else '楼栋' if model is Building else '单元'}。"})
     if model is Building and scope.kind != "楼房":  # type: ignore[union-attr]
@@ -65,10 +74,29 @@ def assign_role(
     return assignment.id
 
 
+def _grid_of_scope(session: Session, column: str, scope_id: int | None) -> int | None:
+    if column == "grid_id":
+        return scope_id
+    if column == "building_id":
+        return access.grid_of_building(session, scope_id)
+    return access.grid_of_unit(session, scope_id)
+
+
+def _grid_of_assignment(session: Session, assignment: RoleAssignment) -> int | None:
+    if assignment.grid_id is not None:
+        return assignment.grid_id
+    if assignment.building_id is not None:
+        return access.grid_of_building(session, assignment.building_id)
+    return access.grid_of_unit(session, assignment.unit_id)
+
+
 def end_role(session: Session, assignment_id: int, *, end_on: date | None = None) -> None:
+    actor = require(session, Perm.EDIT)
     assignment = session.get(RoleAssignment, assignment_id)
     if assignment is None:
         raise NotFound("该任职记录不存在。")
+    if access.scoped(actor):
+        access.check_grid(actor, _grid_of_assignment(session, assignment))
     end_on = end_on or date.today()
     if end_on < assignment.start_on:
         raise ValidationError({"end_on": "卸任日期不能早于任职日期。"})
@@ -113,12 +141,21 @@ def _holders(session: Session, condition, on_date: date) -> list[Holder]:  # noq
 
 
 def current_holders(session: Session, *, on_date: date | None = None) -> list[Holder]:
-    """Everyone holding a 三长 post on ``on_date``."""
-    return _holders(session, RoleAssignment.id.is_not(None), on_date or date.today())
+    """Everyone holding a 三长 post on ``on_date`` (a 网格员: the posts over their grids)."""
+    actor = require(session, Perm.VIEW)
+    condition = RoleAssignment.id.is_not(None)
+    if access.scoped(actor):
+        grids = sorted(actor.grid_ids)  # type: ignore[arg-type]
+        buildings = select(Building.id).where(Building.grid_id.in_(grids))
+        units = select(Unit.id).where(Unit.building_id.in_(buildings))
+        condition = or_(RoleAssignment.grid_id.in_(grids), RoleAssignment.building_id.in_(buildings),
+                        RoleAssignment.unit_id.in_(units))
+    return _holders(session, condition, on_date or date.today())
 
 
 def responsible_for(session: Session, household_id: int, *, on_date: date | None = None) -> list[Holder]:
     """Who looks after a household: its 单元长, 楼栋长 and 网格长, nearest first."""
+    access.require_household(session, Perm.VIEW, household_id)
     household = session.get(Household, household_id)
     if household is None:
         raise NotFound("该户不存在。")
@@ -132,4 +169,6 @@ def responsible_for(session: Session, household_id: int, *, on_date: date | None
 
 
 def roles_of(session: Session, resident_id: int, *, on_date: date | None = None) -> list[Holder]:
+    """The posts a resident holds on ``on_date``."""
+    access.require_resident(session, Perm.VIEW, resident_id)
     return _holders(session, RoleAssignment.resident_id == resident_id, on_date or date.today())

@@ -63,8 +63,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from chang_shan.accounts.permissions import Perm, require
 from chang_shan.db.models import Building, Household, Resident, Unit
-from chang_shan.population import pinyin
+from chang_shan.population import access, pinyin
 from chang_shan.population.addresses import household_address
 from chang_shan.progress import Progress, no_progress
 
@@ -611,9 +612,13 @@ def text_condition(session: Session, text_: str, *, use_fts: bool | None = None)
 
 def search_ids(session: Session, text_: str, *, use_fts: bool | None = None) -> list[int]:
     """Ids of the residents (any status) matching ``text_``, in id order. For look-ups and tests;
-    lists use ``query.resident_ids``."""
+    lists use ``query.resident_ids``. Needs ``Perm.VIEW``; a 网格员 gets only their grids'."""
+    require(session, Perm.VIEW)
+    scope = access.resident_scope(session)
     condition = text_condition(session, text_, use_fts=use_fts)
     query = select(Resident.id).order_by(Resident.id)
     if condition is not None:
         query = query.where(condition)
+    if scope is not None:
+        query = query.where(scope)
     return list(session.scalars(query))

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from chang_shan.accounts.permissions import SYSTEM
 from chang_shan.db.database import Database
 from chang_shan.demo.builder import DemoSummary
 from chang_shan.paths import DataDir
@@ -20,6 +21,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, DemoSummary
 def demo_db(demo: tuple[DataDir, DemoSummary]) -> Iterator[Database]:
     """The shared demo opened without the folder lock, for reading."""
     database = Database.open(demo[0], lock=False)
+    database.actor = SYSTEM  # reading as the program itself (tests/accounts test access)
     try:
         yield database
     finally:
