@@ -22,6 +22,8 @@ The checks:
                        post held by someone who has moved out or died.
 - ``search_index``     the search index (SQLite FTS5) has one entry per resident, with the
                        resident's current name.
+- ``audit_chain``      the audit trail's hash chain (``db.audit_chain``): an entry edited after it
+                       was written breaks its own hash, a deleted one the link of the next.
 
 Later ledgers add their checks to ``CHECKS``.
 """
@@ -476,6 +478,14 @@ def check_search_index(ctx: _Context) -> Iterator[Problem]:
         )
 
 
+def check_audit_chain(ctx: _Context) -> Iterator[Problem]:
+    from chang_shan.db import audit_chain
+
+    _count, problems = audit_chain.verify(ctx.session.connection(), limit=MAX_LISTED + 1)
+    for problem in problems:
+        yield Problem("audit_chain", problem.message, "change_set", problem.entry_id)
+
+
 CHECKS: list[tuple[str, str, CheckFunction]] = [
     ("integrity", "数据库文件", check_integrity),
     ("foreign_keys", "引用完整性", check_foreign_keys),
@@ -486,6 +496,7 @@ CHECKS: list[tuple[str, str, CheckFunction]] = [
     ("movements", "迁移记录", check_movements),
     ("roles", "三长任职", check_roles),
     ("search_index", "搜索索引", check_search_index),
+    ("audit_chain", "审计记录", check_audit_chain),
 ]
 TITLES = {key: title for key, title, _ in CHECKS}
 
