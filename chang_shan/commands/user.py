@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from chang_shan.accounts import passwords, users
 from chang_shan.accounts.permissions import Perm
-from chang_shan.commands.auth import ask_secret, interactive, sign_in_from_env
+from chang_shan.commands import auth
 from chang_shan.db.models import Grid
 from chang_shan.db.models.accounts import ROLE_NAMES
 from chang_shan.errors import DomainError, ValidationError
@@ -65,12 +65,12 @@ def new_password(username: str) -> str:
     """From ``CHANG_SHAN_NEW_PASSWORD``, or typed twice at a terminal; checked for strength."""
     password = os.environ.get(ENV_NEW_PASSWORD)
     if not password:
-        if not interactive():
+        if not auth.interactive():
             raise DomainError(f"请用环境变量 {ENV_NEW_PASSWORD} 提供新账户的密码（不在终端中运行时无法提示输入）。")
-        password = ask_secret(f"新账户 {username} 的密码：")
+        password = auth.ask_secret(f"新账户 {username} 的密码：")
         if not password:
             raise DomainError("未输入密码，未建立账户。")
-        if ask_secret("再输入一次：") != password:
+        if auth.ask_secret("再输入一次：") != password:
             raise DomainError("两次输入的密码不一致，未建立账户。")
     problem = passwords.password_problem(password)
     if problem:
@@ -108,17 +108,21 @@ def cmd_add(args: argparse.Namespace, data_dir: DataDir) -> int:
 
     _precheck(args)
     name = args.name.strip()
-    fresh = not data_dir.database.exists()
-    if fresh and args.role != FIRST_ROLE:
-        raise ValidationError({"role": "第一个账户必须是管理员。"})
-    password = new_password(name)
+    password: str | None = None
+    if not data_dir.database.exists():
+        # No database yet: refuse before one is created.
+        if args.role != FIRST_ROLE:
+            raise ValidationError({"role": "第一个账户必须是管理员。"})
+        password = new_password(name)
     with Database.open(data_dir) as db:
         with db.reader() as session:
             first = not users.has_accounts(session)
         if first and args.role != FIRST_ROLE:
             raise ValidationError({"role": "第一个账户必须是管理员。"})
         if not first:
-            sign_in_from_env(db, require=Perm.ACCOUNTS)
+            auth.sign_in_from_env(db, require=Perm.ACCOUNTS)  # who is asking first, then the new password
+        if password is None:
+            password = new_password(name)
         with db.transaction(f"新建账户 {name}") as session:
             grid_ids = _grid_ids(session, args.grid)
             users.create_user(
@@ -145,7 +149,7 @@ def cmd_list(args: argparse.Namespace, data_dir: DataDir) -> int:
     from chang_shan.db.database import Database
 
     with Database.open_existing(data_dir) as db:
-        sign_in_from_env(db, require=Perm.ACCOUNTS)
+        auth.sign_in_from_env(db, require=Perm.ACCOUNTS)
         with db.reader() as session:
             rows = users.list_users(session)
             codes = {gid: code for gid, code in session.execute(select(Grid.id, Grid.code))}
