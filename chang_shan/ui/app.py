@@ -1,5 +1,6 @@
 """Start the window: the Qt application (CJK fonts, readable size), the database (lock, migrate),
-the demo community on first start, the main window.
+the first start (demo community or the first administrator) and the login
+(``chang_shan.ui.login.flow``), then the signed-in user's main window.
 
 ``run_gui(data_dir)`` is what ``chang-shan`` with no arguments calls. A second instance on the same
 data folder, or a database from a newer version, is refused with a Chinese message box and a
@@ -21,8 +22,10 @@ from chang_shan.errors import AlreadyRunning, EnvironmentProblem, NewerDatabase
 from chang_shan.ui import ops as ops_module
 
 if TYPE_CHECKING:
+    from chang_shan.accounts.permissions import Actor
     from chang_shan.db.database import Database
     from chang_shan.paths import DataDir
+    from chang_shan.ui.login.flow import SignInFlow
     from chang_shan.ui.main_window import MainWindow
     from chang_shan.ui.ops import Operations
 
@@ -39,6 +42,7 @@ DEMO_DECLINED_KEY = "ui.demo_declined"
 FONT_SIZE_KEY = "ui.font_size"
 EXIT_REFUSED = 2
 current_window: MainWindow | None = None  # the open window (tests drive it with exec_loop=False)
+current_flow: SignInFlow | None = None  # login, idle lock, 切换用户 (tests drive its dialogs)
 
 STYLE_SHEET = """
 QListWidget#sidebar { background: #f3f5f8; border: none; border-right: 1px solid #d0d5dc; padding-top: 6px; }
@@ -171,11 +175,29 @@ def show_window(window: MainWindow) -> None:
         window.show()
 
 
-def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: bool = True) -> int:
-    """Open the window on ``data_dir``; returns the exit code.
+def open_window(db: Database, ops: Operations, demo: bool = False) -> MainWindow:
+    """The main window for the signed-in user (``db.actor``), shown; ``demo`` builds the demo
+    community in it first (a test's injected user on an empty folder)."""
+    from chang_shan.ui.main_window import MainWindow
 
-    ``exec_loop=False`` (tests) returns 0 once the window is up, leaving it open; the caller
-    closes it with ``close_gui``.
+    window = MainWindow(ops)
+    window.fontSizeChanged.connect(lambda chosen: ops.run(lambda: save_font_size(db, chosen), parent=window))
+    window.start()
+    show_window(window)
+    if demo:
+        build_demo_in_window(window, ops)
+    global current_window
+    current_window = window
+    return window
+
+
+def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: bool = True,
+            actor: Actor | None = None) -> int:
+    """Open the program on ``data_dir``: first start or login, then the window; returns the exit code.
+
+    ``exec_loop=False`` (tests) returns 0 once the first dialog (or, with ``actor``, the window)
+    is up, leaving it open; the caller closes everything with ``close_gui``. ``actor`` signs that
+    user in without a dialog (tests only; the command line never passes it).
     """
     app = make_application(argv)
     try:
@@ -188,34 +210,29 @@ def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: 
         ops_module.show_error(None, exc)
         return EXIT_REFUSED
 
-    from chang_shan.ui.main_window import MainWindow
-    from chang_shan.ui.ops import Operations
+    from chang_shan.ui.login.flow import SignInFlow
 
+    global current_flow, current_window
+    current_flow = current_window = None
     try:
         size = saved_font_size(db)
         if size is not None:
             from chang_shan.ui.main_window import MAX_FONT, MIN_FONT
 
             app.setFont(ui_font(max(MIN_FONT, min(MAX_FONT, size))))
-        ops = Operations(db)
-        window = MainWindow(ops)
-        window.fontSizeChanged.connect(lambda chosen: ops.run(lambda: save_font_size(db, chosen), parent=window))
-        window.start()
-        show_window(window)
-        if wants_demo(db):
-            build_demo_in_window(window, ops)
+        flow = current_flow = SignInFlow(db, lambda ops, demo: open_window(db, ops, demo))
+        flow.begin(actor)
     except BaseException:
-        db.close()  # never leave the folder locked behind a failed start
+        close_gui()  # never leave the folder locked behind a failed start
+        db.close()
         raise
-    global current_window
-    current_window = window
     if not exec_loop:
         return 0
     _quit_on_ctrl_c(app)
     try:
         return app.exec()
     finally:
-        close_gui(window)
+        close_gui(current_window)
 
 
 def _quit_on_ctrl_c(app: QApplication) -> None:
@@ -231,7 +248,13 @@ def _quit_on_ctrl_c(app: QApplication) -> None:
     timer.start(300)
 
 
-def close_gui(window: MainWindow) -> None:
-    window.close()
-    window.ops.shutdown()
-    window.ops.db.close()
+def close_gui(window: MainWindow | None = None) -> None:
+    """Close the window, the worker and the database (and any login dialog still open)."""
+    global current_flow
+    flow, current_flow = current_flow, None
+    if flow is not None:
+        flow.close()
+    elif window is not None:
+        window.close()
+        window.ops.shutdown()
+        window.ops.db.close()

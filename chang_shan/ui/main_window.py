@@ -1,5 +1,10 @@
 """The main window: a sidebar of ledgers, one screen per ledger, menus and a status bar. Thin:
-the screens do the work; this frame only routes menu commands to the current screen."""
+the screens do the work; this frame only routes menu commands to the current screen.
+
+It shows what the signed-in user (``ops.db.actor``) may use: someone who may only read gets no
+新增/编辑 actions, an administrator also gets 账户管理 and 审计记录 (sidebar and 工具 menu) and
+设置. The services enforce the same rules; this only spares people buttons that would refuse.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from chang_shan import APP_TITLE, __version__
+from chang_shan.accounts.permissions import Perm
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.screens.placeholder import PlaceholderScreen
 from chang_shan.ui.screens.population import PopulationScreen
@@ -41,10 +47,14 @@ MIN_FONT, MAX_FONT = 10, 22
 
 class MainWindow(QMainWindow):
     fontSizeChanged = Signal(int)  # 查看 → 放大/缩小字号: the app remembers it for the next start
+    signOutRequested = Signal()  # 文件 → 切换用户/退出登录 (the sign-in flow takes over)
+    idleMinutesChanged = Signal(int)  # 工具 → 设置 saved a new idle-lock time
+    closed = Signal()
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
+        self.actor = ops.db.actor
         self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(QSize(1000, 600))
 
@@ -55,6 +65,18 @@ class MainWindow(QMainWindow):
         self.population = PopulationScreen(ops)
         self.screens: list[Any] = [self.population]
         self.screens += [PlaceholderScreen(title, text) for title, text in LATER_LEDGERS]
+        self.accounts_screen: Any = None
+        self.audit_screen: Any = None
+        if self.can(Perm.ACCOUNTS):
+            from chang_shan.ui.screens.accounts import AccountsScreen
+
+            self.accounts_screen = AccountsScreen(ops)
+            self.screens.append(self.accounts_screen)
+        if self.can(Perm.AUDIT):
+            from chang_shan.ui.screens.audit import AuditScreen
+
+            self.audit_screen = AuditScreen(ops)
+            self.screens.append(self.audit_screen)
         row_height = int(self.fontMetrics().height() * 2.2)
         for screen in self.screens:
             item = QListWidgetItem(screen.title)
@@ -75,14 +97,43 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
 
         self.status_text = QLabel("")
+        self.user_text = QLabel(f"当前用户：{self.user_label()}" if self.user_label() else "")
+        self.user_text.setObjectName("userText")
         self.folder_text = QLabel(f"数据文件夹：{ops.db.data_dir.root}")
         self.folder_text.setStyleSheet("color: #555555;")
         self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.user_text)
         self.statusBar().addPermanentWidget(self.folder_text)
+        if self.user_label():
+            self.setWindowTitle(f"{APP_TITLE} — {self.user_label()}")
 
         self._build_menus()
+        self._apply_permissions()
         ops.changed.connect(lambda _action: self.update_undo())
         self.sidebar.setCurrentRow(0)
+
+    # --- the signed-in user -------------------------------------------------------------------
+
+    def can(self, perm: Perm) -> bool:
+        return self.actor is not None and self.actor.can(perm)
+
+    def user_label(self) -> str:
+        """张三（社区工作者） for a signed-in account; "" for the program itself (tests, tools)."""
+        actor = self.actor
+        if actor is None or getattr(actor, "user_id", None) is None:
+            return ""
+        name = actor.display_name or actor.username
+        return f"{name}（{actor.role}）"
+
+    def _apply_permissions(self) -> None:
+        """Hide what the user may not use (the services would refuse it anyway)."""
+        if not self.can(Perm.EDIT):
+            actions = self.population.actions
+            for act in (actions.new_resident, actions.move, actions.move_out, actions.death,
+                        actions.change_head, actions.new_household, self.new_action, self.undo_action):
+                act.setVisible(False)
+            actions.edit.setText("查看")  # the form opens read-only
+            actions.edit.setToolTip("查看选中居民的信息（回车或双击也可以）")
 
     # --- menus -------------------------------------------------------------------------------
 
@@ -96,7 +147,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
+        self.password_action = self._action("修改密码", self.change_password)
+        self.sign_out_action = self._action("切换用户/退出登录", self.signOutRequested.emit)
         self.quit_action = self._action("退出", self.close, QKeySequence("Ctrl+Q"))
+        if self.user_label():  # a real account: it has a password and can sign out
+            file_menu.addActions([self.password_action, self.sign_out_action])
+            file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         edit = bar.addMenu("编辑(&E)")
@@ -119,6 +175,15 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.refresh_action)
 
+        self.accounts_action = self._action("账户管理", lambda: self.show_screen(self.accounts_screen))
+        self.audit_action = self._action("审计记录", lambda: self.show_screen(self.audit_screen))
+        self.settings_action = self._action("设置", self.edit_settings)
+        tools = [act for act, allowed in ((self.accounts_action, self.accounts_screen is not None),
+                                          (self.audit_action, self.audit_screen is not None),
+                                          (self.settings_action, self.can(Perm.SETTINGS))) if allowed]
+        if tools:
+            bar.addMenu("工具(&T)").addActions(tools)
+
         help_menu = bar.addMenu("帮助(&H)")
         self.about_action = self._action("关于长山", self.about)
         help_menu.addAction(self.about_action)
@@ -135,7 +200,7 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(row)
         screen = self.screens[row]
-        if isinstance(screen, PlaceholderScreen):
+        if screen is not self.population:
             screen.start()
         # 查找 and 新增居民 work from any ledger (they switch to 万家数据库); 打开 needs its table.
         self.open_action.setEnabled(screen is self.population)
@@ -147,6 +212,10 @@ class MainWindow(QMainWindow):
     def _screen_status(self, text: str) -> None:
         if self.sender() is self.current_screen:
             self.status_text.setText(text)
+
+    def show_screen(self, screen: Any) -> None:
+        if screen in self.screens:
+            self.sidebar.setCurrentRow(self.screens.index(screen))
 
     def focus_search(self) -> None:
         self.sidebar.setCurrentRow(0)
@@ -210,5 +279,25 @@ class MainWindow(QMainWindow):
             f"{APP_TITLE}  版本 {__version__}\n\n社区居委会的离线台账程序。\n数据文件夹：{self.ops.db.data_dir.root}", "",
         )
 
+    # --- account ------------------------------------------------------------------------------
+
+    def change_password(self) -> None:
+        from chang_shan.ui.login.dialogs import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.ops.db, self)
+        if dialog.exec() == ChangePasswordDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("密码已修改，下次登录请使用新密码。", 10000)
+        dialog.deleteLater()
+
+    def edit_settings(self) -> None:
+        from chang_shan.ui.login.dialogs import IdleSettingsDialog
+
+        dialog = IdleSettingsDialog(self.ops.db, self)
+        if dialog.exec() == IdleSettingsDialog.DialogCode.Accepted:
+            self.idleMinutesChanged.emit(dialog.value())
+            self.statusBar().showMessage(f"已保存：无人操作 {dialog.value()} 分钟后锁定。", 8000)
+        dialog.deleteLater()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         event.accept()
+        self.closed.emit()

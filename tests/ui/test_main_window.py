@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
+from chang_shan.accounts.permissions import SYSTEM
 from chang_shan.db.database import Database
 from chang_shan.population import residents
 from chang_shan.progress import Cancelled
@@ -37,14 +38,14 @@ def window(qtbot, operations, town) -> MainWindow:  # noqa: ANN001
 
 def test_sidebar_and_screens(window) -> None:  # noqa: ANN001
     items = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert items == LEDGERS
+    assert items == [*LEDGERS, "账户管理", "审计记录"]  # the program itself may do everything
     assert window.sidebar.currentRow() == 0
     assert window.current_screen is window.population
     assert window.windowTitle() == "长山社区台账"
     assert str(window.ops.db.data_dir.root) in window.folder_text.text()
     assert window.status_text.text() == "全部居民：共 7 人"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "编辑(&E)", "查看(&V)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "编辑(&E)", "查看(&V)", "工具(&T)", "帮助(&H)"]
 
 
 def test_later_ledgers_say_not_yet_available(qtbot, window) -> None:  # noqa: ANN001
@@ -217,8 +218,9 @@ def test_run_gui_opens_the_window(qtbot, data_dir) -> None:  # noqa: ANN001
     from tests.ui.conftest import build_town
 
     with Database.open(data_dir) as db:
+        db.actor = SYSTEM
         town = build_town(db)
-    assert app_module.run_gui(data_dir, exec_loop=False) == 0
+    assert app_module.run_gui(data_dir, exec_loop=False, actor=SYSTEM) == 0
     window = app_module.current_window
     try:
         assert window is not None and window.isVisible()
@@ -261,7 +263,7 @@ def test_first_start_builds_the_demo_under_a_progress_dialog(qtbot, data_dir, mo
 
     monkeypatch.setattr(builder, "build_demo", fake_build)
     monkeypatch.delenv(app_module.NO_DEMO_ENV)
-    assert app_module.run_gui(data_dir, exec_loop=False) == 0
+    assert app_module.run_gui(data_dir, exec_loop=False, actor=SYSTEM) == 0
     window = app_module.current_window
     try:
         qtbot.waitUntil(lambda: window.population.model.rowCount() == 7, timeout=10000)
@@ -286,7 +288,7 @@ def test_cancelling_the_demo_is_remembered(qtbot, data_dir, monkeypatch) -> None
 
     monkeypatch.setattr(builder, "build_demo", slow_build)
     monkeypatch.delenv(app_module.NO_DEMO_ENV)
-    assert app_module.run_gui(data_dir, exec_loop=False) == 0
+    assert app_module.run_gui(data_dir, exec_loop=False, actor=SYSTEM) == 0
     window = app_module.current_window
     try:
         qtbot.waitUntil(lambda: bool(started))
@@ -325,7 +327,7 @@ def test_font_size_is_remembered(qtbot, data_dir) -> None:  # noqa: ANN001
     app = QApplication.instance()
     before = app.font()
     try:
-        assert app_module.run_gui(data_dir, exec_loop=False) == 0
+        assert app_module.run_gui(data_dir, exec_loop=False, actor=SYSTEM) == 0
         window = app_module.current_window
         size = app.font().pointSize()
         assert size == app_module.BASE_POINT_SIZE
@@ -334,7 +336,7 @@ def test_font_size_is_remembered(qtbot, data_dir) -> None:  # noqa: ANN001
         qtbot.waitUntil(lambda: window.ops.idle)
         app_module.close_gui(window)
         app.setFont(before)
-        assert app_module.run_gui(data_dir, exec_loop=False) == 0
+        assert app_module.run_gui(data_dir, exec_loop=False, actor=SYSTEM) == 0
         assert app.font().pointSize() == size + 2  # the next start uses the chosen size
         app_module.close_gui(app_module.current_window)
     finally:
