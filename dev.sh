@@ -27,7 +27,7 @@ APT_QT_OFFSCREEN=(libgl1 libegl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbc
 APT_QT_X11=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
             libxcb-shape0 libxkbcommon-x11-0)
 # Chinese text: Noto CJK for common characters, HanaMin for CJK Extension B (𠀀 U+20000 …).
-APT_FONTS=(fonts-noto-cjk fonts-hanazono)
+APT_FONTS=(fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-uming fonts-hanazono)
 # Used by tests of badges and reports: QR decoding (zbar) and PDF text extraction (pdftotext).
 APT_TOOLS=(zbar-tools libzbar0 poppler-utils)
 

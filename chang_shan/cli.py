@@ -22,7 +22,9 @@ Handler = Callable[[argparse.Namespace, DataDir], int]
 
 # Subcommands that live in their own modules (chang_shan/commands/*.py): each module has
 # ``register(subparsers)`` adding its parsers with ``set_defaults(handler=...)``.
-COMMAND_MODULES: tuple[str, ...] = ("chang_shan.commands.user",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "chang_shan.commands.user", "chang_shan.commands.export", "chang_shan.commands.report",
+)
 
 
 def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

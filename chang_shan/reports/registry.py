@@ -1,0 +1,93 @@
+"""The named reports (``chang-shan report NAME --out FILE``, ``report --list``).
+
+A new report is one module with ``build(db, out, *, <options>, progress) -> ReportResult`` and a
+line in ``REPORTS``. Its PDF is written with ``audited_pdf``: to a temporary file beside the
+target, renamed into place in the transaction that records the print in the audit trail.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from chang_shan.audit.events import record_event
+from chang_shan.db.database import Database
+from chang_shan.errors import DomainError
+from chang_shan.exports.output import AtomicFile, check_target
+from chang_shan.progress import Progress, no_progress
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    name: str
+    title: str
+    description: str
+    module: str
+    options: tuple[str, ...] = ()  # keyword options of build() the command line may pass
+    suffixes: tuple[str, ...] = (".pdf",)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    name: str
+    path: Path
+    pages: int
+    rows: int
+    missing_characters: str = ""  # characters no installed font has: printed as boxes
+    scope: str = ""
+
+
+REPORTS: dict[str, ReportInfo] = {
+    "roster": ReportInfo("roster", "居民花名册", "网格、楼栋或单元的在册居民（身份证号和电话遮盖）",
+                         "chang_shan.reports.roster", options=("grid", "building", "unit")),
+}
+
+
+def get(name: str) -> ReportInfo:
+    try:
+        return REPORTS[name]
+    except KeyError:
+        raise DomainError(f"没有名为 {name} 的报表；可用的报表：{'、'.join(REPORTS)}（report --list）。") from None
+
+
+def listing() -> list[str]:
+    return [f"{info.name}\t{info.title}：{info.description}" for info in REPORTS.values()]
+
+
+def run(db: Database, name: str, out: str | os.PathLike[str], *, options: dict[str, object] | None = None,
+        progress: Progress = no_progress) -> ReportResult:
+    """Build the report ``name`` into ``out``. Options it does not take are refused."""
+    info = get(name)
+    given = {key: value for key, value in (options or {}).items() if value is not None}
+    unknown = sorted(set(given) - set(info.options))
+    if unknown:
+        shown = "、".join("--" + key.replace("_", "-") for key in unknown)
+        raise DomainError(f"报表 {name} 不接受选项 {shown}。")
+    check_target(out, info.suffixes)
+    module = importlib.import_module(info.module)
+    return module.build(db, out, progress=progress, **given)
+
+
+def audited_pdf(
+    db: Database, out: str | os.PathLike[str], title: str,
+    make: Callable[[Session, Path], tuple[ReportResult, dict]],
+) -> ReportResult:
+    """Run ``make(session, temp_path)`` in one read session, then record a "print" event and put
+    the file in place together. ``make`` returns the result and extra audit detail (no values)."""
+    target = check_target(out, (".pdf",))
+    with db.reader() as session, AtomicFile(target) as part:
+        assert part.temp is not None
+        result, detail = make(session, part.temp)
+        session.rollback()  # end the read transaction before writing
+        action = f"打印{title}（{result.scope or '全部'}，{result.rows} 人，{result.pages} 页）"
+        with db.transaction(action) as tx:
+            record_event(tx, "print", action, detail={
+                "report": result.name, "rows": result.rows, "pages": result.pages, "file": str(target), **detail,
+            })
+            part.commit()
+    return replace(result, path=target)
