@@ -362,3 +362,96 @@ def test_the_idle_lock_setting_is_an_administrators(qtbot, db) -> None:  # noqa:
     assert store.idle_minutes(db) == 12
     with db.reader() as s:
         assert s.get(AppMeta, store.IDLE_MINUTES_KEY).value == "12"
+
+
+# --- the resident form: masked numbers and 显示完整号码 -----------------------------------------------
+
+
+def open_resident(qtbot, db: Database, resident_id: int):  # noqa: ANN001, ANN201
+    from chang_shan.ui.dialogs import ResidentDialog
+
+    dialog = ResidentDialog(db, resident_id=resident_id)
+    qtbot.addWidget(dialog, before_close_func=lambda d: d.close_without_asking())
+    dialog.show()
+    return dialog
+
+
+def reveals(db: Database) -> list[tuple[str, str, dict]]:
+    return [(e.user_name, e.action, e.detail) for e in events(db, "reveal")]
+
+
+def test_a_read_only_user_sees_masked_numbers_and_no_reveal_button(qtbot, db, town) -> None:  # noqa: ANN001
+    from tests.ui.conftest import id_number
+
+    add_user(db, "guest", "只读")
+    db.actor = None
+    sign_in(db, "guest", PASSWORD)
+    dialog = open_resident(qtbot, db, town.ids["张立春"])
+    full_id = id_number(datetime(1950, 3, 12).date(), 11)
+    assert dialog.windowTitle() == "查看居民"
+    assert dialog.id_masked.text() == full_id[:6] + "********" + full_id[-4:]
+    assert dialog.phone_masked.text() == "138****0001"
+    assert dialog.reveal_button.isHidden()
+    assert not dialog.id_change_button.isVisible() and not dialog.phone_change_button.isVisible()
+    assert dialog.save_button.isHidden() and not dialog.form.isEnabled()
+    assert full_id not in dialog.id_edit.text() and "13804310001" not in dialog.phone_edit.text()
+    assert reveals(db) == []
+
+
+def test_a_community_worker_reveals_the_numbers_and_it_is_audited(qtbot, db, town) -> None:  # noqa: ANN001
+    from tests.ui.conftest import id_number
+
+    add_user(db, "lina", "社区工作者")
+    db.actor = None
+    sign_in(db, "lina", PASSWORD)
+    dialog = open_resident(qtbot, db, town.ids["张立春"])
+    full_id = id_number(datetime(1950, 3, 12).date(), 11)
+    assert dialog.windowTitle() == "编辑居民"
+    assert "*" in dialog.id_masked.text() and dialog.phone_masked.text() == "138****0001"
+    assert dialog.id_stack.currentIndex() == 0 and dialog.phone_stack.currentIndex() == 0
+    assert dialog.reveal_button.isVisible() and reveals(db) == []
+    qtbot.mouseClick(dialog.reveal_button, Qt.MouseButton.LeftButton)
+    assert dialog.id_masked.text() == full_id and dialog.phone_masked.text() == "13804310001"
+    assert dialog.reveal_button.isHidden()
+    assert reveals(db) == [("lina", "查看完整身份证号 张立春", {"field": "id_number"}),
+                           ("lina", "查看完整电话 张立春", {"field": "phone"})]
+    # editing keeps working: a new phone saves, the ID number stays whole
+    dialog.show_phone_field()
+    assert dialog.phone_edit.text() == "13804310001"
+    dialog.phone_edit.setText("13904319999")
+    assert dialog.save()
+    from chang_shan.population import residents
+
+    with db.reader() as s:
+        stored = residents.resident_detail(s, town.ids["张立春"])
+    assert (stored.phone, stored.id_number) == ("13904319999", full_id)
+    # the history on the form names who made each change
+    again = open_resident(qtbot, db, town.ids["张立春"])
+    table = again.history_table
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    assert table.horizontalHeaderItem(3).text() == "操作人"
+    changed = [r for r in rows if "电话" in r[2]]
+    assert changed and changed[0][3] == "lina" and "13904319999" not in changed[0][2]
+
+
+def test_a_grid_worker_replaces_a_number_without_seeing_it(qtbot, db, town) -> None:  # noqa: ANN001
+    from chang_shan.population import residents
+    from tests.ui.conftest import id_number
+
+    add_user(db, "grid1", "网格员", grid_ids=[town.grid1])
+    db.actor = None
+    sign_in(db, "grid1", PASSWORD)
+    dialog = open_resident(qtbot, db, town.ids["张立春"])
+    assert dialog.reveal_button.isHidden() and dialog.windowTitle() == "编辑居民"
+    qtbot.mouseClick(dialog.phone_change_button, Qt.MouseButton.LeftButton)
+    assert dialog.phone_stack.currentIndex() == 1 and dialog.phone_edit.text() == ""  # not shown
+    assert not dialog.is_dirty()  # empty means unchanged
+    qtbot.mouseClick(dialog.id_change_button, Qt.MouseButton.LeftButton)
+    assert dialog.id_edit.text() == ""
+    dialog.note_edit.setPlainText("网格员走访")
+    assert dialog.save()
+    with db.reader(actor=SYSTEM) as s:
+        stored = residents.resident_detail(s, town.ids["张立春"])
+    assert (stored.phone, stored.id_number, stored.note) == (
+        "13804310001", id_number(datetime(1950, 3, 12).date(), 11), "网格员走访")
+    assert reveals(db) == []

@@ -1,4 +1,11 @@
-"""The resident form: new (in a household) or edit, with the change history in edit mode."""
+"""The resident form: new (in a household) or edit, with the change history in edit mode.
+
+Privacy: in edit mode the ID number and the phone show masked. Someone with the reveal
+permission sees the full values with 显示完整号码 (each reveal is audited through
+``population.reveal``); 修改号码 reveals that number first, so it can be corrected. Someone who
+may edit but not reveal (a 网格员) types a new number into an empty field; left empty, the
+number stays as it was. Someone who may not edit this resident sees the form read-only.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from chang_shan import codes
+from chang_shan.accounts.permissions import Perm
 from chang_shan.db.models.people import RESIDENCE_TYPES
-from chang_shan.errors import ValidationError
+from chang_shan.errors import ChangShanError, ValidationError
 from chang_shan.population import households, idnumber, residents
 from chang_shan.population.text import clean_name
 from chang_shan.ui.forms import CheckGroup, CodeCombo, DateField, FormDialog, HouseholdPicker, ValidatedForm
@@ -52,6 +60,12 @@ class ResidentDialog(FormDialog):
         self._household_has_head = False
         self._loading = True
         self._upgraded_note = ""
+        actor = db.actor
+        self.can_reveal = actor is not None and actor.can(Perm.REVEAL)
+        # Full values the service gave (editors only) or revealed; "" when none is registered.
+        self._original = {"id_number": "", "phone": ""}
+        self._revealed: set[str] = set()
+        self._keep_if_blank: set[str] = set()  # fields opened empty for a new number
         with db.reader() as session:
             if resident_id is not None:
                 self.detail = residents.resident_detail(session, resident_id)
@@ -77,7 +91,16 @@ class ResidentDialog(FormDialog):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.header.setFont(font)
-        self.body.addWidget(self.header)
+        self.reveal_button = QPushButton("显示完整号码")
+        self.reveal_button.setObjectName("revealButton")
+        self.reveal_button.setAutoDefault(False)
+        self.reveal_button.setToolTip("显示完整的身份证号和电话（会记入审计记录）")
+        self.reveal_button.clicked.connect(lambda: self.reveal("id_number", "phone"))
+        self.reveal_button.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(top)
 
         page = QWidget(self)
         form = self.use_form(ValidatedForm(columns=2, parent=page))
@@ -95,7 +118,14 @@ class ResidentDialog(FormDialog):
         self.phone_edit.setObjectName("phone")
         self.phone_edit.setMaxLength(30)
         self.phone_edit.setPlaceholderText("手机 11 位，或座机 0431-85551234")
-        form.add_row("phone", "电话", self.phone_edit, column=1)
+        self.phone_masked = QLabel()
+        self.phone_masked.setObjectName("phone_masked")
+        self.phone_change_button = QPushButton("修改号码")
+        self.phone_change_button.setObjectName("phoneChangeButton")
+        self.phone_change_button.setAutoDefault(False)
+        self.phone_change_button.clicked.connect(self.show_phone_field)
+        self.phone_stack = self._masked_stack(self.phone_masked, self.phone_change_button, self.phone_edit)
+        form.add_row("phone", "电话", self.phone_stack, column=1, focus=self.phone_edit, highlight=self.phone_edit)
         self.phone_edit.textChanged.connect(lambda: self.field_changed("phone"))
 
         # ID number: in edit mode a masked label first; 修改 shows the field with the full value.
@@ -110,17 +140,7 @@ class ResidentDialog(FormDialog):
         self.id_change_button.setObjectName("idChangeButton")
         self.id_change_button.setAutoDefault(False)
         self.id_change_button.clicked.connect(self.show_id_field)
-        masked_page = QWidget()
-        masked_row = QHBoxLayout(masked_page)
-        masked_row.setContentsMargins(0, 0, 0, 0)
-        masked_row.addWidget(self.id_masked)
-        masked_row.addWidget(self.id_change_button)
-        masked_row.addStretch(1)
-        self.id_stack = QStackedWidget()
-        self.id_stack.addWidget(masked_page)
-        self.id_stack.addWidget(self.id_edit)
-        self.id_stack.setSizePolicy(self.id_edit.sizePolicy())
-        self.id_stack.setMaximumHeight(self.id_edit.sizeHint().height() + 6)
+        self.id_stack = self._masked_stack(self.id_masked, self.id_change_button, self.id_edit)
         self.region_label = QLabel()
         self.region_label.setObjectName("region")
         self.region_label.setProperty("formRole", "aside")
@@ -207,6 +227,22 @@ class ResidentDialog(FormDialog):
             self.body.addWidget(self.tabs, 1)
         self.setMinimumWidth(860)
 
+    @staticmethod
+    def _masked_stack(masked: QLabel, change: QPushButton, edit: QLineEdit) -> QStackedWidget:
+        """Page 0: the masked value and 修改号码; page 1: the field."""
+        masked_page = QWidget()
+        masked_row = QHBoxLayout(masked_page)
+        masked_row.setContentsMargins(0, 0, 0, 0)
+        masked_row.addWidget(masked)
+        masked_row.addWidget(change)
+        masked_row.addStretch(1)
+        stack = QStackedWidget()
+        stack.addWidget(masked_page)
+        stack.addWidget(edit)
+        stack.setSizePolicy(edit.sizePolicy())
+        stack.setMaximumHeight(edit.sizeHint().height() + 6)
+        return stack
+
     def _history_page(self) -> QWidget:
         table = QTableWidget(len(self._history), 4)
         table.setObjectName("history")
@@ -237,14 +273,22 @@ class ResidentDialog(FormDialog):
                 self.relation_combo.set_code(codes.HEAD_RELATION)  # the first member is usually the head
             self.residence_combo.set_code("户籍")
             self.id_stack.setCurrentIndex(1)
+            self.phone_stack.setCurrentIndex(1)
             return
         data = self.detail.as_input()
+        editable = self.detail.full_values
+        if editable:
+            self._original = {"id_number": data.id_number, "phone": data.phone}
         self.name_edit.setText(data.name)
-        self.phone_edit.setText(data.phone)
-        self.id_edit.setText(data.id_number)
+        self.phone_edit.setText(self._original["phone"])
+        self.id_edit.setText(self._original["id_number"])
         self.id_masked.setText(self.detail.id_number_masked or "（未登记）")
-        self.id_stack.setCurrentIndex(0 if data.id_number else 1)
-        self.id_change_button.setVisible(bool(data.id_number))
+        self.phone_masked.setText(self.detail.phone_masked or "（未登记）")
+        self.id_stack.setCurrentIndex(1 if editable and not self.detail.id_number_masked else 0)
+        self.phone_stack.setCurrentIndex(1 if editable and not self.detail.phone_masked else 0)
+        self.id_change_button.setVisible(editable and bool(self.detail.id_number_masked))
+        self.phone_change_button.setVisible(editable and bool(self.detail.phone_masked))
+        self.reveal_button.setVisible(self.can_reveal and bool(self.detail.id_number_masked or self.detail.phone_masked))
         self.sex_combo.set_code(data.sex_code if data.sex_code != "0" else "")
         self.birth_edit.set_value(data.birth_date)
         self.ethnicity_combo.set_code(data.ethnicity_code)
@@ -253,10 +297,15 @@ class ResidentDialog(FormDialog):
         self.employment_combo.setEditText(data.employment)
         self.groups_box.set_values(data.groups)
         self.note_edit.setPlainText(data.note)
-        self._show_region(data.id_number)
+        self._show_region(data.id_number if editable else "")
         self._update_age()
         self._update_header()
-        if self.detail.status != residents.ACTIVE:
+        if not editable:
+            self.setWindowTitle("查看居民")
+            self.form.setEnabled(False)  # type: ignore[union-attr]
+            self.save_button.hide()
+            self.cancel_button.setText("关闭")
+        elif self.detail.status != residents.ACTIVE:
             when = self.detail.moved_out_on or self.detail.died_on
             self.show_banner(
                 f"{self.detail.name}{self.detail.status}（{when:%Y-%m-%d}），在册信息不能再修改；"
@@ -280,10 +329,65 @@ class ResidentDialog(FormDialog):
         self.header.setText("　".join(parts))
 
     # -- reactions ------------------------------------------------------------------------------
+    def reveal(self, *fields: str) -> bool:
+        """Show the full value of ``fields`` (id_number, phone) through the service, which checks
+        the permission and writes the audit entry. False when refused (said in the banner)."""
+        from chang_shan.population import reveal
+
+        wanted = [f for f in fields if f not in self._revealed and self._masked_text(f)]
+        if not wanted or self.resident_id is None:
+            return True
+        assert self.detail is not None
+        calls = {"id_number": reveal.reveal_id_number, "phone": reveal.reveal_phone}
+        try:
+            with self.db.transaction(f"查看完整号码 {self.detail.name}") as session:
+                values = {f: calls[f](session, self.resident_id) for f in wanted}
+        except ChangShanError as exc:
+            self.show_banner(exc.message)
+            return False
+        for name, value in values.items():
+            self._revealed.add(name)
+            label = self.id_masked if name == "id_number" else self.phone_masked
+            label.setText(value or "（未登记）")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if all(f in self._revealed or not self._masked_text(f) for f in ("id_number", "phone")):
+            self.reveal_button.hide()
+        return True
+
+    def _masked_text(self, name: str) -> str:
+        assert self.detail is not None
+        return self.detail.id_number_masked if name == "id_number" else self.detail.phone_masked
+
+    def _open_field(self, name: str) -> None:
+        """修改号码: with the reveal permission the full number (revealed, audited) to correct;
+        without it an empty field for a new number (empty = unchanged)."""
+        stack, edit = (self.id_stack, self.id_edit) if name == "id_number" else (self.phone_stack, self.phone_edit)
+        if stack.currentIndex() == 1:
+            edit.setFocus()
+            return
+        if self.can_reveal:
+            if not self.reveal(name):
+                return
+        elif self._original[name]:
+            self._keep_if_blank.add(name)
+            edit.clear()
+            edit.setPlaceholderText("请输入新的号码（不填则保持原号码）")
+        stack.setCurrentIndex(1)
+        edit.setFocus()
+        edit.selectAll()
+
     def show_id_field(self) -> None:
-        self.id_stack.setCurrentIndex(1)
-        self.id_edit.setFocus()
-        self.id_edit.selectAll()
+        self._open_field("id_number")
+
+    def show_phone_field(self) -> None:
+        self._open_field("phone")
+
+    def _value(self, name: str, stack: QStackedWidget, edit: QLineEdit) -> str:
+        if self.detail is None:
+            return edit.text()
+        if stack.currentIndex() == 0 or (name in self._keep_if_blank and not edit.text().strip()):
+            return self._original[name]
+        return edit.text()
 
     def _id_changed(self) -> None:
         if self._upgraded_note and not self._loading and self.id_edit.text() != self._upgraded_note:
@@ -356,12 +460,12 @@ class ResidentDialog(FormDialog):
     def current_input(self) -> residents.ResidentInput:
         return residents.ResidentInput(
             name=self.name_edit.text(),
-            id_number=self.id_edit.text(),
+            id_number=self._value("id_number", self.id_stack, self.id_edit),
             sex_code=self.sex_combo.code(),
             birth_date=self.birth_edit.value(),
             ethnicity_code=self.ethnicity_combo.code(),
             relation_code=self.relation_combo.code(),
-            phone=self.phone_edit.text(),
+            phone=self._value("phone", self.phone_stack, self.phone_edit),
             residence_type=self.residence_combo.code(),
             employment=self.employment_combo.currentText(),
             groups=self.groups_box.values(),
@@ -387,7 +491,9 @@ class ResidentDialog(FormDialog):
 
     def show_all_errors(self, errors: dict[str, str]) -> None:
         if "id_number" in errors:
-            self.id_stack.setCurrentIndex(1)
+            self.show_id_field()
+        if "phone" in errors:
+            self.show_phone_field()
         super().show_all_errors(errors)
 
     def write(self) -> int | None:
