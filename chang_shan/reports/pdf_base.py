@@ -223,6 +223,7 @@ class Table:
         self, doc: PdfDocument, columns: Sequence[Column], *, size: float = 9, min_size: float = 6.5,
         row_height: float | None = None, header_height: float | None = None, style: str = SONG,
         header_style: str = HEI, on_new_page: Callable[[PdfDocument], float] | None = None,
+        after_header: Callable[[float], float] | None = None,
     ) -> None:
         self.doc = doc
         self.columns = list(columns)
@@ -235,6 +236,7 @@ class Table:
         self.style = style
         self.header_style = header_style
         self.on_new_page = on_new_page
+        self.after_header = after_header
         self.padding = 2.2
         self.rows_drawn = 0
 
@@ -251,12 +253,13 @@ class Table:
 
     def ensure_room(self, y: float, height: float | None = None) -> float:
         """``y`` itself when ``height`` fits above the bottom margin; else the top of a new page
-        (after ``on_new_page`` and the repeated header)."""
+        (after ``on_new_page``, the repeated header and ``after_header``, e.g. a "（续）" band)."""
         if self.fits(y, height):
             return y
         self.doc.new_page()
         y = self.on_new_page(self.doc) if self.on_new_page else self.doc.top
-        return self.header(y)
+        y = self.header(y)
+        return self.after_header(y) if self.after_header else y
 
     def row(self, y: float, values: Sequence[str], *, shade: bool = False) -> float:
         y = self.ensure_room(y)

@@ -99,8 +99,13 @@ def draw_roster(doc: PdfDocument, session: Session, scope: scopes.Scope, *, tota
     y -= 22
     doc.text(doc.page_width / 2, y, subtitle, size=10, align=CENTER)
     y -= 12
+    current: list[str] = []  # the group (building and unit) the rows on the page before belong to
+
+    def continued(top: float) -> float:
+        return table.band(top, f"{current[0]}（续）", height=17) if current else top
+
     table = Table(doc, COLUMNS, size=9.5, min_size=7, row_height=20, style=SONG, header_style=HEI,
-                  on_new_page=running_head)
+                  on_new_page=running_head, after_header=continued)
     y = table.header(y)
     if total == 0:
         doc.text(doc.page_width / 2, y - 30, "（没有在册居民）", size=11, align=CENTER)
@@ -111,7 +116,10 @@ def draw_roster(doc: PdfDocument, session: Session, scope: scopes.Scope, *, tota
     for number, r in enumerate(_rows(session, scope), start=1):
         this_group = (r.building_id, r.unit_id)
         if this_group != group:
-            y = table.band(y, _group_label(r, with_grid=with_grid), height=17)
+            current.clear()  # a new group's band starts no "（续）" of the last one
+            label = _group_label(r, with_grid=with_grid)
+            y = table.band(y, label, height=17)
+            current.append(label)
             group, household, shade = this_group, None, True
         if r.household_id != household:
             household, shade = r.household_id, not shade

@@ -107,6 +107,7 @@ def test_many_pages_number_themselves(db: Database, town: Town, tmp_path: Path) 
     for n in range(1, pages + 1):
         assert f"第 {n} 页 共 {pages} 页" in text
     assert text.count("身份证号") == pages  # the header row repeats on every page
+    assert text.count("3号楼1单元（续）") == pages - 1  # so does the group the rows belong to
     assert "赵六九" in text and result.rows == 75
 
 
