@@ -71,6 +71,7 @@ class Cover(QWidget):
         self.setPalette(palette)
         label = QLabel("已锁定", self)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("color: white; background: transparent;")
         font = label.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         label.setFont(font)

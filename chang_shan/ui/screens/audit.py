@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,6 +46,7 @@ COLUMNS = ("时间", "用户", "类别", "操作", "居民", "内容")
 RECORD_TABLES = (("resident", "居民"), ("household", "住户"), ("grid", "网格"), ("building", "楼栋"),
                  ("unit", "单元"), ("organisation", "驻区单位"), ("role_assignment", "任职"))
 MAX_MATCHES = 30
+WARNING_COLOUR = QColor("#b3261e")  # failed logins and lockouts stand out
 
 
 @dataclass
@@ -172,7 +173,7 @@ class AuditTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column in (3, 5):
             return self._text(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and row.kind in ("login_failed", "lockout"):
-            return Qt.GlobalColor.darkRed
+            return WARNING_COLOUR
         return None
 
     @staticmethod
@@ -240,6 +241,12 @@ class AuditScreen(QWidget):
         self.record_id.setPlaceholderText("编号")
         self.record_id.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 12)
         self.record_id.returnPressed.connect(self.apply)
+        metrics = self.fontMetrics()
+        for date_field in (self.date_from, self.date_to):  # room for 2025-03-01 and the arrow
+            date_field.setMinimumWidth(metrics.horizontalAdvance("0000-00-00") + 3 * metrics.horizontalAdvance("中"))
+        self.record_table.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.user_combo.setMinimumContentsLength(10)
         self.apply_button = QPushButton("查询")
         self.apply_button.setObjectName("applyButton")
         self.apply_button.clicked.connect(self.apply)
@@ -254,36 +261,36 @@ class AuditScreen(QWidget):
         for date_field in (self.date_from, self.date_to):
             date_field.editingFinished.connect(self.apply)
 
-        bar = QGridLayout()
-        bar.setHorizontalSpacing(8)
-        bar.addWidget(QLabel("居民："), 0, 0)
-        person = QHBoxLayout()
-        person.addWidget(self.person_edit, 2)
-        person.addWidget(self.person_combo, 3)
-        bar.addLayout(person, 0, 1, 1, 3)
-        bar.addWidget(QLabel("用户："), 0, 4)
-        bar.addWidget(self.user_combo, 0, 5)
-        bar.addWidget(QLabel("类别："), 0, 6)
-        bar.addWidget(self.kind_combo, 0, 7)
-        bar.addWidget(QLabel("日期："), 1, 0)
-        dates = QHBoxLayout()
-        dates.addWidget(self.date_from)
-        dates.addWidget(QLabel("至"))
-        dates.addWidget(self.date_to)
-        bar.addLayout(dates, 1, 1)
-        bar.addWidget(QLabel("记录："), 1, 2)
-        record = QHBoxLayout()
-        record.addWidget(self.record_table)
-        record.addWidget(self.record_id)
-        bar.addLayout(record, 1, 3)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.apply_button)
-        buttons.addWidget(self.clear_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.export_button)
-        bar.addLayout(buttons, 1, 4, 1, 4)
-        bar.setColumnStretch(1, 1)
-        bar.setColumnStretch(3, 1)
+        def label(text: str) -> QLabel:
+            widget = QLabel(text)
+            widget.setContentsMargins(8, 0, 0, 0)
+            return widget
+
+        first = QHBoxLayout()
+        first.addWidget(QLabel("居民："))
+        first.addWidget(self.person_edit, 2)
+        first.addWidget(self.person_combo, 3)
+        first.addWidget(label("用户："))
+        first.addWidget(self.user_combo)
+        first.addWidget(label("类别："))
+        first.addWidget(self.kind_combo)
+        second = QHBoxLayout()
+        second.addWidget(QLabel("日期："))
+        second.addWidget(self.date_from)
+        second.addWidget(QLabel("至"))
+        second.addWidget(self.date_to)
+        second.addWidget(label("记录："))
+        second.addWidget(self.record_table)
+        second.addWidget(self.record_id)
+        second.addSpacing(12)
+        second.addWidget(self.apply_button)
+        second.addWidget(self.clear_button)
+        second.addStretch(1)
+        second.addWidget(self.export_button)
+        bar = QVBoxLayout()
+        bar.setSpacing(6)
+        bar.addLayout(first)
+        bar.addLayout(second)
 
         # --- the table ---
         self.model = AuditTableModel(self._run_query, self)
@@ -299,7 +306,9 @@ class AuditScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.6))
         header = self.table.horizontalHeader()
         em = self.fontMetrics().horizontalAdvance("中")
-        for column, width in enumerate((10, 6, 6, 14, 5)):
+        digits = self.fontMetrics().horizontalAdvance("2025-03-01 09:30")
+        self.table.setColumnWidth(0, digits + em)
+        for column, width in enumerate((6, 7.5, 15, 5), start=1):
             self.table.setColumnWidth(column, int(width * em))
         header.setStretchLastSection(True)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
