@@ -6,6 +6,8 @@ with a clear message and left untouched.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from chang_shan.errors import NewerDatabase
+from chang_shan.errors import EnvironmentProblem, NewerDatabase
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -83,8 +85,48 @@ def upgrade(engine: Engine, *, safety_folder: Path | None = None) -> Path | None
     database = engine.url.database
     if current is not None and safety_folder is not None and engine.dialect.name == "sqlite" and database:
         copy = safety_copy(Path(database), safety_folder, f"before-{head}")
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        _run_upgrade(engine)
+    except Exception as exc:
+        if copy is None:
+            raise
+        engine.dispose()
+        _restore(copy, Path(database))
+        raise EnvironmentProblem(
+            f"数据库升级失败，已恢复到升级前的状态（{exc.__class__.__name__}）。数据未丢失；"
+            f"升级前的副本保存在 {copy}。请联系维护人员。"
+        ) from exc
     return copy
+
+
+def _run_upgrade(engine: Engine) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # Rebuilding a table (batch mode) drops it; with foreign keys on, SQLite would delete
+            # or refuse the rows pointing at it. Off for the migration (outside a transaction, where
+            # the pragma takes effect), checked at the end, on again after.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise EnvironmentProblem(f"升级后有 {len(broken)} 处外键不一致：{broken[:3]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def _restore(copy: Path, database: Path) -> None:
+    """Put the safety copy back in place of a database whose upgrade failed half-way."""
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    temporary = database.with_name(database.name + ".restoring")
+    shutil.copyfile(copy, temporary)
+    os.replace(temporary, database)

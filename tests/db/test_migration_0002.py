@@ -22,17 +22,6 @@ from chang_shan.db.models import Household, Resident
 from chang_shan.db.models.journal import ChangeSet
 from chang_shan.paths import DataDir
 
-# Known bug (strict xfail: remove the marker when fixed). Upgrading a 0001 database whose journal
-# has entries fails: 0002's batch_alter_table("change_set") recreates the table, and its
-# DROP TABLE trips the foreign keys of change_row (and change_set.undoes_id), because
-# chang_shan.db.migrate.upgrade runs with PRAGMA foreign_keys=ON. pysqlite also autocommits the
-# DDL that ran before, so the failed attempt leaves user_account created at revision 0001 and the
-# next start fails with "table user_account already exists". Fix: in migrate.upgrade, for SQLite,
-# PRAGMA foreign_keys=OFF before the transaction (and back ON after, with PRAGMA foreign_key_check
-# inside it), and an explicit BEGIN so the DDL is transactional.
-MIGRATION_BUG = pytest.mark.xfail(raises=IntegrityError, strict=True,
-                                  reason="0002 cannot drop change_set.undone with foreign keys on")
-
 AT = "2026-03-0{day} 0{hour}:15:00.000000"
 PHONE_BEFORE, PHONE_UNDONE = "13800000001", "13900000002"
 ID_NUMBER = "220103195003120115"
@@ -117,7 +106,6 @@ def _columns(path, table: str) -> set[str]:  # noqa: ANN001
         connection.close()
 
 
-@MIGRATION_BUG
 def test_upgrade_seals_the_old_journal_and_keeps_undone_actions_undone(at_0001: DataDir) -> None:
     assert "undone" in _columns(at_0001.database, "change_set")
     with Database.open(at_0001) as db:
@@ -163,7 +151,6 @@ def test_upgrade_seals_the_old_journal_and_keeps_undone_actions_undone(at_0001: 
             assert audit_chain.verify(s.connection()) == (6, [])
 
 
-@MIGRATION_BUG
 def test_the_upgraded_chain_detects_tampering_with_migrated_entries(at_0001: DataDir) -> None:
     with Database.open(at_0001):
         pass
@@ -190,3 +177,29 @@ def test_a_0001_database_without_journal_entries_upgrades(at_0001: DataDir) -> N
         assert db.safety_copy is not None and migrate.current_revision(db.engine) == "0002"
         assert audit_chain.verify(s.connection()) == (0, [])
         assert s.get(Resident, 1).phone == PHONE_BEFORE and s.get(Household, 1).note == "门口有台阶"
+
+
+def test_a_failed_upgrade_restores_the_database_from_its_safety_copy(
+    at_0001: DataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chang_shan.errors import EnvironmentProblem
+
+    before = sqlite3.connect(at_0001.database)
+    rows_before = before.execute("select id, name, phone from resident order by id").fetchall()
+    before.close()
+    real_upgrade = command.upgrade
+
+    def upgrade_then_fail(config, revision):  # noqa: ANN001 - alembic's signature
+        real_upgrade(config, revision)
+        raise RuntimeError("the disk went away mid-upgrade")
+
+    monkeypatch.setattr(migrate.command, "upgrade", upgrade_then_fail)
+    with pytest.raises(EnvironmentProblem, match="已恢复到升级前的状态"):
+        Database.open(at_0001)
+    after = sqlite3.connect(at_0001.database)
+    assert after.execute("select version_num from alembic_version").fetchall() == [("0001",)]
+    assert after.execute("select id, name, phone from resident order by id").fetchall() == rows_before
+    assert "user_account" not in {r[0] for r in after.execute("select name from sqlite_master")}
+    after.close()
+    monkeypatch.setattr(migrate.command, "upgrade", real_upgrade)
+    Database.open(at_0001).close()  # and the next start upgrades cleanly
