@@ -15,7 +15,6 @@ import pytest
 
 from chang_shan.accounts.users import MAX_FAILURES
 from chang_shan.demo.builder import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER
-from chang_shan.paths import DataDir
 from tests.demo.template import copy_data_dir, demo_template
 
 ADMIN, ADMIN_PASSWORD = "zhuren", "zhuren-pass-1"

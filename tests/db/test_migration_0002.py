@@ -11,7 +11,6 @@ from datetime import datetime
 import pytest
 from alembic import command
 from sqlalchemy import Connection, select, text
-from sqlalchemy.exc import IntegrityError
 
 from chang_shan.accounts.permissions import SYSTEM
 from chang_shan.audit import trail
