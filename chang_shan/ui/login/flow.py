@@ -11,7 +11,6 @@ pass the signed-in user (``run_gui(..., actor=...)``) and skip the dialogs altog
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.login import store
 from chang_shan.ui.login.dialogs import FirstStartDialog, LoginDialog
-from chang_shan.ui.login.idle_lock import IdleLock
+from chang_shan.ui.login.idle_lock import IdleLock, awake_or_asleep_clock
 from chang_shan.ui.ops import Operations
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from chang_shan.ui.main_window import MainWindow
 
 # The idle lock's clock and the lockout's "now"; tests replace them (a fake clock).
-clock: Callable[[], float] = time.monotonic
+clock: Callable[[], float] = awake_or_asleep_clock
 now: Callable[[], datetime] | None = None
 
 # open_window(ops, demo) → the shown main window (chang_shan.ui.app provides it).

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QLineEdit,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -48,6 +47,15 @@ ACTIVITY = frozenset({
     QEvent.Type.TabletPress,
 })
 POLL_MS = 5000
+
+
+def awake_or_asleep_clock() -> float:
+    """Seconds on a clock that keeps running while the computer sleeps (Linux's monotonic clock
+    stops then, and a window left at lunch must be locked when the lid opens)."""
+    try:
+        return time.clock_gettime(time.CLOCK_BOOTTIME)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):  # Windows and macOS: monotonic already counts sleep
+        return time.monotonic()
 COVER_COLOUR = "#2b3a4a"
 
 
@@ -174,7 +182,7 @@ class IdleLock(QObject):
 
     def __init__(
         self, db: Database, actor: Actor, *, minutes: int = store.DEFAULT_IDLE_MINUTES,
-        clock: Callable[[], float] = time.monotonic, now: Callable[[], datetime] | None = None,
+        clock: Callable[[], float] = awake_or_asleep_clock, now: Callable[[], datetime] | None = None,
         poll_ms: int = POLL_MS, parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
