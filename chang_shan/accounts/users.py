@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -106,7 +107,7 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
         record_event(session, "login_failed", f"登录失败：{username.strip()[:32]}", user_name=username.strip()[:32])
         raise LoginFailed("用户名或密码不正确。")
     if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
         raise LoginFailed(f"密码连续输错 {MAX_FAILURES} 次，账户已锁定，请 {minutes} 分钟后再试，或请管理员解锁。")
     if not passwords.verify_password(user.password_hash, password):
         user.failed_logins += 1
