@@ -139,7 +139,7 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(db: Database)
     with pytest.raises(LoginFailed, match="请 15 分钟后再试"):
         sign_in(db, "boss", PASSWORD, now=T0 + timedelta(seconds=5))
     with pytest.raises(LoginFailed, match="请 1 分钟后再试"):
-        sign_in(db, "boss", PASSWORD, now=T0 + timedelta(seconds=5, minutes=14, seconds=30))
+        sign_in(db, "boss", PASSWORD, now=T0 + timedelta(minutes=14, seconds=35))
 
     # After fifteen minutes it works, and the counter starts again from zero.
     actor = sign_in(db, "boss", PASSWORD, now=T0 + timedelta(seconds=5, minutes=15))
