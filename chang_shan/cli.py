@@ -104,8 +104,20 @@ def _cmd_demo(args: argparse.Namespace, data_dir: DataDir) -> int:
     from chang_shan.demo.builder import build_demo
     from chang_shan.progress import cli_progress
 
-    with Database.open(data_dir) as db, cli_progress("生成演示社区") as progress:
-        summary = build_demo(db, scale=args.scale, seed=args.seed, force=args.force, progress=progress)
+    with Database.open(data_dir) as db:
+        if args.force:
+            # Rebuilding wipes every ledger and the audit trail: only an administrator may, once
+            # the folder has accounts (a safety copy is still taken first).
+            from chang_shan.accounts.permissions import Perm
+            from chang_shan.accounts.users import has_accounts
+            from chang_shan.commands.auth import sign_in_from_env
+
+            with db.reader() as session:
+                protected = has_accounts(session)
+            if protected:
+                sign_in_from_env(db, require=Perm.RESTORE)
+        with cli_progress("生成演示社区") as progress:
+            summary = build_demo(db, scale=args.scale, seed=args.seed, force=args.force, progress=progress)
     print(summary.describe())
     return 0
 

@@ -23,10 +23,11 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(data_dir: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "chang_shan", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, encoding="utf-8", timeout=300, env=_env(data_dir.parent / "home"),
+        capture_output=True, text=True, encoding="utf-8", timeout=300,
+        env={**_env(data_dir.parent / "home"), **extra_env}, stdin=subprocess.DEVNULL,
     )
 
 
@@ -112,7 +113,15 @@ def test_demo_force_rebuilds_after_a_safety_copy(
     built: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:
     data_dir = _copy(built[0], tmp_path / "data")
-    result = run(data_dir, "demo", "--force", "--seed", "5")
+    refused = run(data_dir, "demo", "--force", "--seed", "5")  # the folder has accounts: admin only
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    not_admin = run(data_dir, "demo", "--force", CHANG_SHAN_USER="admin", CHANG_SHAN_PASSWORD="wrong-password")
+    assert not_admin.returncode == 2
+    assert not list((data_dir / "safety-copies").glob("*before-demo*"))
+    with sqlite3.connect(data_dir / "chang-shan.sqlite3") as connection:
+        assert connection.execute("select count(*) from resident").fetchone()[0] > 7000
+    result = run(data_dir, "demo", "--force", "--seed", "5",
+                 CHANG_SHAN_USER="admin", CHANG_SHAN_PASSWORD="chang-shan-demo")
     assert result.returncode == 0, result.stderr
     assert "备份" in result.stdout
     copies = list((data_dir / "safety-copies").glob("*before-demo*"))
