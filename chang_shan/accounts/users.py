@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from chang_shan.db.base import utcnow
 from chang_shan.db.models import Grid, UserAccount, UserGrid
 from chang_shan.db.models.accounts import ROLE_NAMES
 from chang_shan.errors import LoginFailed, NotFound, ValidationError
+
+log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -118,6 +121,7 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
             user.failed_logins = 0
             record_event(session, "lockout", f"账户锁定：{user.username}（{LOCK_MINUTES} 分钟）",
                          user_name=user.username)
+            log.warning("账户锁定：%s，连续 %d 次密码错误，锁定 %d 分钟", user.username, MAX_FAILURES, LOCK_MINUTES)
             raise LoginFailed(f"密码连续输错 {MAX_FAILURES} 次，账户已锁定 {LOCK_MINUTES} 分钟。")
         left = MAX_FAILURES - user.failed_logins
         raise LoginFailed(f"用户名或密码不正确。再输错 {left} 次账户将被锁定 {LOCK_MINUTES} 分钟。")

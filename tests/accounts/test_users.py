@@ -114,14 +114,20 @@ def test_a_grid_worker_needs_a_grid(admin_db: Database) -> None:
 # --- the lockout ----------------------------------------------------------------------------
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(db: Database) -> None:
+def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     _first_admin(db)
     for attempt in range(1, 5):
         with pytest.raises(LoginFailed, match=f"再输错 {5 - attempt} 次"):
             sign_in(db, "boss", "wrong-password", now=T0 + timedelta(seconds=attempt))
         assert _account(db, "boss").failed_logins == attempt
-    with pytest.raises(LoginFailed, match="已锁定 15 分钟"):
+    with caplog.at_level("WARNING", logger="chang_shan.accounts.users"), \
+            pytest.raises(LoginFailed, match="已锁定 15 分钟"):
         sign_in(db, "boss", "wrong-password", now=T0 + timedelta(seconds=5))
+    assert [r.getMessage() for r in caplog.records if "账户锁定" in r.getMessage()] == [
+        "账户锁定：boss，连续 5 次密码错误，锁定 15 分钟"
+    ]  # logged for the administrator, in the log file of the GUI and the CLI alike
     boss = _account(db, "boss")
     assert boss.locked_until == T0 + timedelta(seconds=5, minutes=15)
     # The lock is in the audit trail (after five logged failures), by name, and sealed in the chain.
