@@ -6,24 +6,45 @@ with a clear message and left untouched.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from chang_shan.errors import EnvironmentProblem, NewerDatabase
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Alembic is imported by the functions that use it, not here: it brings every SQLAlchemy dialect
+# (about 100 ms), and importing this module for ``safety_copy`` (the demo builder, which the login
+# dialog's demo hint imports) must stay cheap. ``migrate.command`` and the others still work.
+_ALEMBIC = {
+    "command": ("alembic.command", None),
+    "Config": ("alembic.config", "Config"),
+    "MigrationContext": ("alembic.runtime.migration", "MigrationContext"),
+    "ScriptDirectory": ("alembic.script", "ScriptDirectory"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _ALEMBIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name, attribute = _ALEMBIC[name]
+    module = importlib.import_module(module_name)
+    return module if attribute is None else getattr(module, attribute)
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -32,17 +53,23 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def is_known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except Exception:  # alembic raises several kinds for an unknown revision
@@ -68,6 +95,8 @@ def safety_copy(database: Path, folder: Path, label: str) -> Path:
 
 def upgrade(engine: Engine, *, safety_folder: Path | None = None) -> Path | None:
     """Upgrade to head. Returns the safety copy made, if one was needed."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     current = current_revision(engine)
     head = script.get_current_head()
@@ -100,6 +129,8 @@ def upgrade(engine: Engine, *, safety_folder: Path | None = None) -> Path | None
 
 
 def _run_upgrade(engine: Engine) -> None:
+    from alembic import command
+
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if sqlite:

@@ -14,14 +14,30 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication
+# Start-up order (docs/benchmarks.md, Start-up): this module imports no Qt at module level.
+# ``run_gui`` opens the database first and starts the login dialog's demo-hint check (Argon2,
+# about 0.1 s, which releases the GIL) on a background thread; only then does it import PySide6
+# (about 0.1 s of its own) and create the application, so the two overlap.
+# The data layer is imported here, before PySide6, on purpose: importing PySide6 installs an import
+# hook (PYSIDE-2029, shibokensupport.feature) that reads the whole source file of every module
+# imported after it, looking for the word "PySide6". Everything below is needed before the first
+# rows anyway: the database, the login's account and demo checks, the table's query, the place
+# tree and the undo state.
+import sqlalchemy.dialects.sqlite  # noqa: F401, I001 - loaded by create_engine on the first open
 
+import chang_shan.db.database  # noqa: F401
+import chang_shan.demo.builder  # noqa: F401 - the login dialog's demo hint
+import chang_shan.population.places  # noqa: F401
+import chang_shan.population.query  # noqa: F401
+import chang_shan.population.undo  # noqa: F401
 from chang_shan import APP_NAME, APP_TITLE
 from chang_shan.errors import AlreadyRunning, EnvironmentProblem, NewerDatabase
-from chang_shan.ui import ops as ops_module
+from chang_shan.ui.login import store as login_store
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
     from chang_shan.accounts.permissions import Actor
     from chang_shan.db.database import Database
     from chang_shan.paths import DataDir
@@ -57,6 +73,8 @@ QTableView::item:selected, QTreeView::item:selected { background: #1f5fa8; color
 
 
 def ui_font(point_size: int = BASE_POINT_SIZE) -> QFont:
+    from PySide6.QtGui import QFont
+
     font = QFont()
     font.setFamilies(list(FONT_FAMILIES))
     font.setPointSize(point_size)
@@ -64,6 +82,9 @@ def ui_font(point_size: int = BASE_POINT_SIZE) -> QFont:
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setApplicationName(APP_NAME)
@@ -165,6 +186,8 @@ def build_demo_in_window(window: MainWindow, ops: Operations) -> None:
 
 def show_window(window: MainWindow) -> None:
     """Maximised on an office screen (1366×768 and the like), a comfortable size on larger ones."""
+    from PySide6.QtGui import QGuiApplication
+
     screen = QGuiApplication.primaryScreen()
     available = screen.availableGeometry() if screen is not None else None
     if available is not None and (available.width() < 1500 or available.height() < 900):
@@ -199,18 +222,30 @@ def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: 
     is up, leaving it open; the caller closes everything with ``close_gui``. ``actor`` signs that
     user in without a dialog (tests only; the command line never passes it).
     """
-    app = make_application(argv)
     try:
         db = open_database(data_dir)
     except (EnvironmentProblem, OSError) as exc:
+        make_application(argv)
+        from chang_shan.ui import ops as ops_module
+
         title, text = refusal_message(exc)
         ops_module.message_box(None, "critical", title, text, "")
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001 - a damaged file or a bug: shown, with details for bugs
+        make_application(argv)
+        from chang_shan.ui import ops as ops_module
+
         ops_module.show_error(None, exc)
         return EXIT_REFUSED
 
-    from chang_shan.ui.login.flow import SignInFlow
+    if actor is None:  # the login dialog comes next: its demo hint's password check starts now
+        login_store.prefetch_demo_hint(db)
+    try:
+        app = make_application(argv)  # imports PySide6 while that check runs
+        from chang_shan.ui.login.flow import SignInFlow
+    except BaseException:
+        db.close()
+        raise
 
     global current_flow, current_window
     current_flow = current_window = None

@@ -7,6 +7,7 @@ shape each needs (a failed password must still be committed, so the lockout coun
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING
 from chang_shan.errors import LoginFailed, ValidationError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from chang_shan.accounts.permissions import Actor
     from chang_shan.db.database import Database
 
@@ -43,26 +46,80 @@ def create_first_admin(db: Database, username: str, display_name: str, password:
 
 def demo_hint(db: Database) -> str:
     """The demo administrator's name and password, while that account still has the demo
-    password (it is public: once changed, the hint goes)."""
+    password (it is public: once changed, the hint goes).
+
+    The Argon2 check takes about 0.1 s; ``prefetch_demo_hint`` may have done it already on a
+    background thread. That answer is used only for the very hash it checked: a new password (or
+    a new account) is stored with a new salted hash, so anything changed since is checked again.
+    """
+    demo = _demo_account()
+    if demo is None:  # pragma: no cover - the demo is part of the program
+        return ""
+    stored = _demo_password_hash(db, demo[0])
+    if stored is None:
+        return ""
+    prefetched = _prefetched.pop(db, None)
+    if prefetched is not None:
+        try:
+            checked, hint = prefetched.result()
+        except Exception:  # noqa: BLE001 - the background check failed: check here instead
+            checked, hint = None, ""
+        if checked == stored:
+            return hint
+    return _hint_for(stored, *demo)
+
+
+def prefetch_demo_hint(db: Database) -> None:
+    """Start ``demo_hint``'s password check on a background thread, so that the login dialog
+    shown next need not wait for it (Argon2 releases the GIL: the start-up goes on meanwhile)."""
+    import threading
+    from concurrent.futures import Future
+
+    demo = _demo_account()
+    if demo is None or db in _prefetched:  # pragma: no cover - the demo is part of the program
+        return
+    future: Future[tuple[str | None, str]] = Future()
+
+    def work() -> None:
+        try:
+            stored = _demo_password_hash(db, demo[0])
+            future.set_result((stored, "" if stored is None else _hint_for(stored, *demo)))
+        except BaseException as exc:  # noqa: BLE001 - handed to demo_hint, which checks again
+            future.set_exception(exc)
+
+    _prefetched[db] = future
+    threading.Thread(target=work, name="chang-shan-demo-hint", daemon=True).start()
+
+
+# Database → the background check started by prefetch_demo_hint: (hash checked, hint).
+_prefetched: weakref.WeakKeyDictionary[Database, Future[tuple[str | None, str]]] = weakref.WeakKeyDictionary()
+
+
+def _demo_account() -> tuple[str, str] | None:
+    try:
+        from chang_shan.demo.builder import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER
+    except ImportError:  # pragma: no cover - the demo is part of the program
+        return None
+    return DEMO_ADMIN_USER, DEMO_ADMIN_PASSWORD
+
+
+def _demo_password_hash(db: Database, username: str) -> str | None:
     from sqlalchemy import select
 
     from chang_shan.db.models import UserAccount
 
-    try:
-        from chang_shan.demo.builder import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER
-    except ImportError:  # pragma: no cover - the demo is part of the program
-        return ""
     with db.sessions() as session:
-        stored = session.scalar(
-            select(UserAccount.password_hash).where(UserAccount.username == DEMO_ADMIN_USER, UserAccount.active)
+        return session.scalar(
+            select(UserAccount.password_hash).where(UserAccount.username == username, UserAccount.active)
         )
-    if stored is None:
-        return ""
+
+
+def _hint_for(stored: str, username: str, password: str) -> str:
     from chang_shan.accounts.passwords import verify_password
 
-    if not verify_password(stored, DEMO_ADMIN_PASSWORD):
+    if not verify_password(stored, password):
         return ""
-    return f"演示社区的管理员：用户名 {DEMO_ADMIN_USER}，密码 {DEMO_ADMIN_PASSWORD}"
+    return f"演示社区的管理员：用户名 {username}，密码 {password}"
 
 
 def verify_unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = None) -> Actor:
