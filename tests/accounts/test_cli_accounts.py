@@ -209,7 +209,7 @@ def test_demo_creates_the_demo_administrator_and_prints_it(tmp_path: Path) -> No
     assert listed.returncode == 0 and listed.stdout.startswith(f"{DEMO_ADMIN_USER}\t演示管理员\t管理员")
 
     # Rebuilt over existing accounts: they are kept, no second administrator appears.
-    again = chang_shan(folder, "demo", "--force")
+    again = chang_shan(folder, "demo", "--force", user=DEMO_ADMIN_USER, password=DEMO_ADMIN_PASSWORD)
     assert again.returncode == 0, again.stderr
     assert "未新建演示管理员" in again.stdout and f"{DEMO_ADMIN_USER} / {DEMO_ADMIN_PASSWORD}" not in again.stdout
     assert list(accounts(folder)) == [DEMO_ADMIN_USER]
