@@ -27,7 +27,7 @@ from chang_shan import codes
 from chang_shan.accounts.permissions import Actor, Perm, require
 from chang_shan.audit.events import EVENT_KINDS, record_event
 from chang_shan.db import audit_chain
-from chang_shan.db.models import Resident
+from chang_shan.db.models import Grid, Resident
 from chang_shan.db.models.journal import ChangeRow, ChangeSet
 from chang_shan.errors import ValidationError
 from chang_shan.logs import mask_numbers, redact
@@ -253,7 +253,7 @@ def _rows(session: Session, ids: Sequence[int], actor: Actor) -> list[AuditRow]:
     if resident_ids:
         names = {rid: name for rid, name in session.execute(
             select(Resident.id, Resident.name).where(Resident.id.in_(resident_ids)))}
-    show = _Shower(actor, names)
+    show = _Shower(actor, names, {gid: name for gid, name in session.execute(select(Grid.id, Grid.name))})
     result = []
     for entry_id in ids:
         entry = by_id.get(entry_id)
@@ -296,9 +296,10 @@ def _decode(value: Any) -> Any:
 class _Shower:
     """Values as the audit screen shows them: labelled, decoded, masked."""
 
-    def __init__(self, actor: Actor, names: dict[int, str]) -> None:
+    def __init__(self, actor: Actor, names: dict[int, str], grid_names: dict[int, str] | None = None) -> None:
         self.actor = actor
         self.names = names
+        self.grid_names = grid_names or {}
 
     def text(self, value: str) -> str:
         value = mask_numbers(value)
@@ -392,6 +393,10 @@ class _Shower:
             return "，".join(f"{_DETAIL_LABELS.get(k, k)} {self._plain(k, v)}" for k, v in value.items())
         if key == "file":
             value = os.path.basename(str(value)) or str(value)
+        if key in ("grid", "grids") and isinstance(value, int):
+            return self.grid_names.get(value, f"网格 #{value}")
+        if key in ("field", "fields"):
+            return FIELD_LABELS["resident"].get(str(value), str(value))
         return self.text(str(value))
 
 

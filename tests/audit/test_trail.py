@@ -268,3 +268,19 @@ def test_dates_are_local_days(office: Office, monkeypatch: pytest.MonkeyPatch) -
     finally:
         monkeypatch.undo()
         clock.tzset()
+
+
+def test_event_details_name_fields_and_grids_in_chinese(db) -> None:  # noqa: ANN001
+    from chang_shan.audit.events import record_event
+    from chang_shan.db.models import Grid
+
+    with db.transaction("建网格") as session:
+        session.add(Grid(code="07", name="第七网格"))
+    with db.transaction("查看") as session:
+        grid_id = session.scalar(select(Grid.id).where(Grid.code == "07"))
+        record_event(session, "reveal", "查看完整电话 某人", detail={"field": "phone"})
+        record_event(session, "account", "新建账户 x（网格员）", detail={"user": "x", "grids": [grid_id]})
+    with db.reader() as session:
+        summaries = [row.summary for row in trail.list_entries(session, kinds=["reveal", "account"])]
+    assert "字段：电话" in summaries[1] and "phone" not in summaries[1]
+    assert "网格：第七网格" in summaries[0]
