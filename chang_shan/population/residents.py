@@ -355,34 +355,31 @@ def move_to_household(
 def move_out(session: Session, resident_id: int, *, on_date: date | None = None, note: str = "") -> None:
     """The resident has left the community (迁出). The record and its history stay; any 三长 post
     they hold ends that day."""
-    access.require_resident(session, Perm.EDIT, resident_id)
-    on_date = on_date or date.today()
-    resident = _get(session, resident_id)
-    _require_active(resident)
-    _check_date(resident, on_date, "迁出")
-    _leave_household(session, resident)
-    roles.end_roles_of(session, resident_id, end_on=on_date)
-    resident.status = "已迁出"
-    resident.moved_out_on = on_date
-    session.add(Movement(resident_id=resident.id, kind="迁出", on_date=on_date,
-                         from_household_id=resident.household_id, note=clean_text(note)))
-    session.flush()
-    search.index_residents(session, [resident_id])
+    _end_residence(session, resident_id, kind="迁出", status="已迁出", date_field="moved_out_on",
+                   on_date=on_date, note=note)
 
 
 def record_death(session: Session, resident_id: int, *, on_date: date | None = None, note: str = "") -> None:
     """The resident has died (死亡). The record and its history stay; any 三长 post they held
     ends that day."""
+    _end_residence(session, resident_id, kind="死亡", status="已故", date_field="died_on",
+                   on_date=on_date, note=note)
+
+
+def _end_residence(
+    session: Session, resident_id: int, *, kind: str, status: str, date_field: str,
+    on_date: date | None, note: str,
+) -> None:
     access.require_resident(session, Perm.EDIT, resident_id)
     on_date = on_date or date.today()
     resident = _get(session, resident_id)
     _require_active(resident)
-    _check_date(resident, on_date, "死亡")
+    _check_date(resident, on_date, kind)
     _leave_household(session, resident)
     roles.end_roles_of(session, resident_id, end_on=on_date)
-    resident.status = "已故"
-    resident.died_on = on_date
-    session.add(Movement(resident_id=resident.id, kind="死亡", on_date=on_date,
+    resident.status = status
+    setattr(resident, date_field, on_date)
+    session.add(Movement(resident_id=resident.id, kind=kind, on_date=on_date,
                          from_household_id=resident.household_id, note=clean_text(note)))
     session.flush()
     search.index_residents(session, [resident_id])
