@@ -20,6 +20,7 @@ from chang_shan.db.models import Building, Household, HouseholdTag, Movement, Re
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.population import access, idnumber, roles, search
 from chang_shan.population.addresses import household_address
+from chang_shan.population.labels import sync_labels
 from chang_shan.population.residents import age_on, validate_phone
 from chang_shan.population.text import clean_digits, clean_note, clean_text
 
@@ -148,13 +149,7 @@ def _apply(household: Household, data: HouseholdInput) -> None:
     household.area_m2 = data.area_m2  # type: ignore[assignment]
     household.phone = data.phone
     household.note = data.note
-    wanted = set(data.tags)
-    for tag in list(household.tags):
-        if tag.tag not in wanted:
-            household.tags.remove(tag)
-    have = {t.tag for t in household.tags}
-    for name in sorted(wanted - have):
-        household.tags.append(HouseholdTag(tag=name))
+    sync_labels(household.tags, data.tags, "tag", lambda name: HouseholdTag(tag=name))
 
 
 def create_household(session: Session, data: HouseholdInput) -> int:

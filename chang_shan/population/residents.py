@@ -28,6 +28,7 @@ from chang_shan.db.models.people import RESIDENCE_TYPES
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.population import access, idnumber, roles, search
 from chang_shan.population.addresses import household_address
+from chang_shan.population.labels import sync_labels
 from chang_shan.population.pinyin import sort_key
 from chang_shan.population.text import clean_digits, clean_name, clean_note, clean_text
 
@@ -237,13 +238,7 @@ def _apply(resident: Resident, data: ResidentInput) -> None:
     resident.residence_type = data.residence_type
     resident.employment = data.employment
     resident.note = data.note
-    wanted = set(data.groups)
-    for group in list(resident.groups):
-        if group.group not in wanted:
-            resident.groups.remove(group)
-    have = {g.group for g in resident.groups}
-    for name in sorted(wanted - have):
-        resident.groups.append(ResidentGroup(group=name))
+    sync_labels(resident.groups, data.groups, "group", lambda name: ResidentGroup(group=name))
 
 
 def register_resident(
