@@ -1,0 +1,81 @@
+"""The bulk writer under the demo builder: explicit ids, Core bulk inserts, counts.
+
+Rows are not written to the change journal (a demo is not a user's action to undo)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, select, text
+
+from chang_shan.db.base import utcnow
+from chang_shan.db.models import (
+    Building,
+    Grid,
+    Household,
+    Movement,
+    Organisation,
+    Resident,
+    RoleAssignment,
+    Unit,
+)
+from chang_shan.maintenance.stats import shift_years
+
+
+class _BulkWriter:
+    def __init__(self, connection: Connection, *, seed: int, today: date) -> None:
+        self.connection = connection
+        self.seed = seed
+        self.today = today
+        self.now = utcnow()
+        self.used_ids: set[str] = set()
+        self.next_id = {
+            name: (connection.scalar(select(func.max(table.c.id))) or 0) + 1
+            for name, table in (
+                ("grid", Grid.__table__), ("building", Building.__table__), ("unit", Unit.__table__),
+                ("household", Household.__table__), ("resident", Resident.__table__),
+                ("movement", Movement.__table__), ("role_assignment", RoleAssignment.__table__),
+                ("organisation", Organisation.__table__),
+            )
+        }
+        self.counts = dict.fromkeys(
+            (
+                "grids", "buildings", "low_rise_areas", "units", "households", "residents",
+                "residents_total", "aged_60_plus", "lone_elders", "party_households",
+                "role_assignments", "organisations", "moved_out", "deceased",
+            ),
+            0,
+        )
+        self.sixty_cutoff = shift_years(today, -60)
+
+    def _ids(self, table: str, count: int = 1) -> int:
+        first = self.next_id[table]
+        self.next_id[table] = first + count
+        return first
+
+    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.connection.execute(insert(table), rows)
+
+    def _movement(
+        self, resident_id: int, kind: str, on: date, *, from_household: int | None = None,
+        to_household: int | None = None, note: str = "",
+    ) -> dict[str, Any]:
+        return {
+            "id": self._ids("movement"), "resident_id": resident_id, "kind": kind, "on_date": on,
+            "from_household_id": from_household, "to_household_id": to_household, "note": note,
+            "recorded_at": self.now,
+        }
+
+    def fix_sequences(self) -> None:
+        """Explicit ids bypass PostgreSQL's sequences; move them past the rows written."""
+        if self.connection.dialect.name != "postgresql":
+            return
+        for name in self.next_id:
+            self.connection.execute(
+                text(
+                    f"select setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(select coalesce(max(id), 1) from {name}))"
+                )
+            )
