@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from chang_shan.db.database import Database
 from chang_shan.population import households, idnumber, places, residents, roles
@@ -133,6 +134,17 @@ def operations(qapp, db: Database) -> Iterator:  # noqa: ANN001
     finally:
         ops.shutdown()
         qapp.processEvents()
+
+
+def shown(qtbot, dialog):  # noqa: ANN001, ANN201
+    """Show ``dialog`` (closed without asking at the end of the test) and wait until it is the active
+    window, as a user would meet it."""
+    qtbot.addWidget(dialog, before_close_func=lambda d: d.close_without_asking())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    return dialog
 
 
 class FakeDialog:

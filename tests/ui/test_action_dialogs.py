@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from chang_shan.db.database import Database
@@ -14,6 +14,7 @@ from chang_shan.db.models import ChangeSet, Resident
 from chang_shan.population import households, residents, roles, undo
 from chang_shan.ui.dialogs import ChangeHeadDialog, DeathDialog, MoveOutDialog, MoveResidentDialog
 from tests.population.community import Community, build_community
+from tests.ui.conftest import shown
 
 pytestmark = pytest.mark.gui
 UNDO_HINT = "此操作可在“编辑→撤销”中撤销。"
@@ -22,15 +23,6 @@ UNDO_HINT = "此操作可在“编辑→撤销”中撤销。"
 @pytest.fixture
 def town(db: Database) -> Community:
     return build_community(db)
-
-
-def shown(qtbot, dialog):  # noqa: ANN001, ANN201
-    qtbot.addWidget(dialog, before_close_func=lambda d: d.close_without_asking())
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    return dialog
 
 
 def resident(db: Database, resident_id: int) -> residents.ResidentDetail:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from chang_shan.db.database import Database
@@ -15,6 +15,7 @@ from chang_shan.db.models import ChangeSet, Household
 from chang_shan.population import households, roles, undo
 from chang_shan.ui.dialogs import HouseholdDialog
 from tests.population.community import Community, build_community
+from tests.ui.conftest import shown
 
 pytestmark = pytest.mark.gui
 
@@ -25,13 +26,7 @@ def town(db: Database) -> Community:
 
 
 def open_dialog(qtbot, db: Database, **kwargs) -> HouseholdDialog:  # noqa: ANN001
-    dialog = HouseholdDialog(db, **kwargs)
-    qtbot.addWidget(dialog, before_close_func=lambda d: d.close_without_asking())
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    return dialog
+    return shown(qtbot, HouseholdDialog(db, **kwargs))
 
 
 def stored(db: Database, household_id: int) -> households.HouseholdDetail:

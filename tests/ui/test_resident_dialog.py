@@ -15,6 +15,7 @@ from chang_shan.db.models import ChangeSet, Resident
 from chang_shan.population import idnumber, residents, undo
 from chang_shan.ui.dialogs import ResidentDialog
 from tests.population.community import KUANCHENG, LI_ID, ZHANG_ID, Community, build_community, id_number
+from tests.ui.conftest import shown
 
 pytestmark = pytest.mark.gui
 
@@ -28,13 +29,7 @@ def town(db: Database) -> Community:
 
 
 def open_dialog(qtbot, db: Database, **kwargs) -> ResidentDialog:  # noqa: ANN001
-    dialog = ResidentDialog(db, **kwargs)
-    qtbot.addWidget(dialog, before_close_func=lambda d: d.close_without_asking())
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    return dialog
+    return shown(qtbot, ResidentDialog(db, **kwargs))
 
 
 def leave(qtbot, widget: QWidget, to: QWidget) -> None:  # noqa: ANN001

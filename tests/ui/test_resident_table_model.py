@@ -126,16 +126,21 @@ def test_rows_are_fetched_lazily_in_pages(db, town, monkeypatch: pytest.MonkeyPa
     assert model.fetches == 3
 
 
-def test_first_page_shows_before_the_full_list(db, town, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    monkeypatch.setattr(ResidentTableModel, "PAGE", 3)
-    pending = []
+def deferred(db, pending: list):  # noqa: ANN001, ANN201
+    """A runner that queries at once but delivers only when the test calls what it put in ``pending``."""
 
-    def deferred(job, done):  # noqa: ANN001, ANN202
+    def run(job, done):  # noqa: ANN001, ANN202
         with db.reader() as session:
             result = job(session)
         pending.append(lambda: done(result))
 
-    model = ResidentTableModel(db, runner=deferred)
+    return run
+
+
+def test_first_page_shows_before_the_full_list(db, town, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(ResidentTableModel, "PAGE", 3)
+    pending = []
+    model = ResidentTableModel(db, runner=deferred(db, pending))
     seen, resets, inserted = [], [], []
     model.loaded.connect(seen.append)
     model.modelReset.connect(lambda: resets.append(1))
@@ -181,13 +186,7 @@ def test_filter_and_inactive(db, town) -> None:  # noqa: ANN001
 
 def test_stale_query_results_are_dropped(db, town) -> None:  # noqa: ANN001
     pending = []
-
-    def deferred(job, done):  # noqa: ANN001, ANN202
-        with db.reader() as session:
-            result = job(session)
-        pending.append(lambda: done(result))
-
-    model = ResidentTableModel(db, runner=deferred)
+    model = ResidentTableModel(db, runner=deferred(db, pending))
     seen = []
     model.loaded.connect(seen.append)
     model.set_filter(ResidentFilter(text="zlc"))

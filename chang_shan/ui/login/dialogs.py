@@ -91,6 +91,27 @@ def _note(name: str) -> QLabel:
     return label
 
 
+def _buttons(
+    accept: str, accept_name: str, other: str, other_name: str = "", *,
+    other_role: QDialogButtonBox.ButtonRole = QDialogButtonBox.ButtonRole.RejectRole,
+    min_width: int = 0, auto_default: bool = False,
+) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
+    """A button box with an accepting button and one other (by default rejecting), named for the
+    tests. ``auto_default=False`` keeps Enter with the dialog rather than the focused button."""
+    box = QDialogButtonBox()
+    first = box.addButton(accept, QDialogButtonBox.ButtonRole.AcceptRole)
+    first.setObjectName(accept_name)
+    second = box.addButton(other, other_role)
+    if other_name:
+        second.setObjectName(other_name)
+    for button in (first, second):
+        if min_width:
+            button.setMinimumWidth(min_width)
+        if not auto_default:
+            button.setAutoDefault(False)
+    return box, first, second
+
+
 class _AccountDialog(QDialog):
     """Common frame: a heading, a form, a message line and the buttons."""
 
@@ -116,6 +137,18 @@ class _AccountDialog(QDialog):
         first = form.first_in_order(exc.errors)
         if first is not None:
             form.focus_field(first)
+
+    def attempt(self, form: ValidatedForm, action: Callable[[], object]) -> bool:
+        """Run ``action``; a refusal is shown (by the fields it names, else on the message line)."""
+        try:
+            action()
+        except ValidationError as exc:
+            self.show_errors(form, exc)
+            return False
+        except ChangShanError as exc:
+            self.show_message(exc.message)
+            return False
+        return True
 
 
 class LoginDialog(_AccountDialog):
@@ -157,14 +190,8 @@ class LoginDialog(_AccountDialog):
             self.hint.show()
         self.outer.addWidget(self.hint)
 
-        buttons = QDialogButtonBox()
-        self.login_button = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.login_button.setObjectName("loginButton")
-        self.quit_button = buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
-        self.quit_button.setObjectName("quitButton")
-        for button in (self.login_button, self.quit_button):
-            button.setMinimumWidth(110)
-            button.setAutoDefault(False)
+        buttons, self.login_button, self.quit_button = _buttons(
+            "登录", "loginButton", "退出", "quitButton", min_width=110)
         self.login_button.setDefault(True)  # drawn as the default; Enter is handled below
         self.login_button.clicked.connect(self.try_login)
         self.quit_button.clicked.connect(self.reject)
@@ -265,14 +292,8 @@ class FirstStartDialog(_AccountDialog):
         self.outer.addWidget(self.form)
         self.outer.addWidget(self.message)
 
-        buttons = QDialogButtonBox()
-        self.continue_button = buttons.addButton("继续", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.continue_button.setObjectName("continueButton")
-        self.quit_button = buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
-        self.quit_button.setObjectName("quitButton")
-        for button in (self.continue_button, self.quit_button):
-            button.setMinimumWidth(110)
-            button.setAutoDefault(False)
+        buttons, self.continue_button, self.quit_button = _buttons(
+            "继续", "continueButton", "退出", "quitButton", min_width=110)
         self.continue_button.clicked.connect(self.go_on)
         self.quit_button.clicked.connect(self.reject)
         self.outer.addWidget(buttons)
@@ -300,15 +321,13 @@ class FirstStartDialog(_AccountDialog):
             self.demoChosen.emit()
             return True
         username = self.username.text().strip()
-        try:
+
+        def create() -> None:
             with _Busy():
                 store.create_first_admin(self.db, username, self.display_name.text(), self.password.text(),
                                          self.again.text())
-        except ValidationError as exc:
-            self.show_errors(self.form, exc)
-            return False
-        except ChangShanError as exc:
-            self.show_message(exc.message)
+
+        if not self.attempt(self.form, create):
             return False
         self.form.clear_errors()
         self.accept()
@@ -332,12 +351,7 @@ class ChangePasswordDialog(_AccountDialog):
         self.form.set_hint("password", "至少 8 位。")
         self.outer.addWidget(self.form)
         self.outer.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("修改", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveButton")
-        cancel = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        for button in (self.save_button, cancel):
-            button.setAutoDefault(False)
+        buttons, self.save_button, cancel = _buttons("修改", "saveButton", "取消")
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
         self.outer.addWidget(buttons)
@@ -347,16 +361,13 @@ class ChangePasswordDialog(_AccountDialog):
     def save(self) -> bool:
         from chang_shan.accounts import users
 
-        try:
+        def change() -> None:
             if self.password.text() != self.again.text():
                 raise ValidationError({"again": "两次输入的新密码不一致。"})
             with _Busy(), self.db.transaction("修改密码") as session:
                 users.change_own_password(session, self.old_password.text(), self.password.text())
-        except ValidationError as exc:
-            self.show_errors(self.form, exc)
-            return False
-        except ChangShanError as exc:
-            self.show_message(exc.message)
+
+        if not self.attempt(self.form, change):
             return False
         self.accept()
         return True
@@ -378,10 +389,7 @@ class IdleSettingsDialog(_AccountDialog):
         self.form.set_hint("minutes", "超过这个时间没有键盘和鼠标操作，窗口自动锁定，需输入密码解锁。")
         self.outer.addWidget(self.form)
         self.outer.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button: QPushButton = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveButton")
-        cancel = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons, self.save_button, cancel = _buttons("保存", "saveButton", "取消", auto_default=True)
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
         self.outer.addWidget(buttons)
@@ -391,13 +399,7 @@ class IdleSettingsDialog(_AccountDialog):
         return self.minutes.value()
 
     def save(self) -> bool:
-        try:
-            store.save_idle_minutes(self.db, self.minutes.value())
-        except ValidationError as exc:
-            self.show_errors(self.form, exc)
-            return False
-        except ChangShanError as exc:
-            self.show_message(exc.message)
+        if not self.attempt(self.form, lambda: store.save_idle_minutes(self.db, self.minutes.value())):
             return False
         self.accept()
         return True

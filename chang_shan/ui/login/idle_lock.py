@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from chang_shan import APP_TITLE
 from chang_shan.errors import LoginFailed
 from chang_shan.ui.login import store
-from chang_shan.ui.login.dialogs import DIALOG_STYLE, _Busy, _heading, _note, _password_edit
+from chang_shan.ui.login.dialogs import DIALOG_STYLE, _Busy, _buttons, _heading, _note, _password_edit
 
 if TYPE_CHECKING:
     from chang_shan.accounts.permissions import Actor
@@ -122,15 +122,10 @@ class LockDialog(QDialog):
         outer.addWidget(self.password)
         self.message = _note("message")
         outer.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.unlock_button = buttons.addButton("解锁", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.unlock_button.setObjectName("unlockButton")
-        self.switch_button = buttons.addButton("切换用户", QDialogButtonBox.ButtonRole.ResetRole)
-        self.switch_button.setObjectName("switchButton")
+        buttons, self.unlock_button, self.switch_button = _buttons(
+            "解锁", "unlockButton", "切换用户", "switchButton",
+            other_role=QDialogButtonBox.ButtonRole.ResetRole, min_width=110)
         self.switch_button.setToolTip("退出当前用户，换另一位同事登录（未保存的内容会先询问）")
-        for button in (self.unlock_button, self.switch_button):
-            button.setMinimumWidth(110)
-            button.setAutoDefault(False)
         self.unlock_button.clicked.connect(self._unlock)
         self.switch_button.clicked.connect(self.switchRequested)
         self.password.returnPressed.connect(self._unlock)

@@ -61,6 +61,13 @@ def state_text(row: users.UserRow, now: datetime | None = None) -> str:
     return "正常"
 
 
+def _password_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
 class AccountsScreen(QWidget):
     title = "账户管理"
     statusChanged = Signal(str)
@@ -175,19 +182,13 @@ class AccountsScreen(QWidget):
         row = self.selected()
         if row is None:
             return
-        dialog = UserDialog(self.ops.db, grids=self.grids, user=row, parent=self)
-        if dialog.exec() == UserDialog.DialogCode.Accepted:
-            self._after_change(row.id)
-        dialog.deleteLater()
+        self._change_with(UserDialog(self.ops.db, grids=self.grids, user=row, parent=self), row.id)
 
     def reset_password(self) -> None:
         row = self.selected()
         if row is None:
             return
-        dialog = ResetPasswordDialog(self.ops.db, row, parent=self)
-        if dialog.exec() == ResetPasswordDialog.DialogCode.Accepted:
-            self._after_change(row.id)
-        dialog.deleteLater()
+        self._change_with(ResetPasswordDialog(self.ops.db, row, parent=self), row.id)
 
     def unlock_user(self) -> None:
         row = self.selected()
@@ -197,6 +198,12 @@ class AccountsScreen(QWidget):
             return
         self.ops.change(f"解锁账户 {row.username}", lambda s: users.unlock(s, row.id),
                         success=lambda _r: self._after_change(row.id), parent=self)
+
+    def _change_with(self, dialog: FormDialog, user_id: int) -> None:
+        """Run ``dialog`` on the account ``user_id``; reload (keeping it selected) when it saved."""
+        if dialog.exec() == FormDialog.DialogCode.Accepted:
+            self._after_change(user_id)
+        dialog.deleteLater()
 
     def _after_change(self, user_id: int | None) -> None:
         self._select_after = user_id
@@ -251,12 +258,8 @@ class UserDialog(FormDialog):
         self.active = QCheckBox("启用（停用后不能登录，记录保留）")
         self.active.setObjectName("active")
         self.active.setChecked(True)
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again = QLineEdit()
-        self.again.setObjectName("again")
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = _password_edit("password")
+        self.again = _password_edit("again")
         if user is None:
             form.add_row("password", "初始密码", self.password, required=True)
             form.add_row("again", "再次输入密码", self.again, required=True)
@@ -333,12 +336,8 @@ class ResetPasswordDialog(FormDialog):
         super().__init__(db, title=f"重设密码 {user.username}", save_text="重设", parent=parent)
         self.user = user
         form = self.use_form(ValidatedForm(parent=self))
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again = QLineEdit()
-        self.again.setObjectName("again")
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = _password_edit("password")
+        self.again = _password_edit("again")
         form.add_row("password", "新密码", self.password, required=True)
         form.add_row("again", "再次输入", self.again, required=True)
         form.set_hint("password", "至少 8 位。请当面告诉本人，并请他登录后修改。")
