@@ -11,8 +11,9 @@ from chang_shan.db.database import Database
 from chang_shan.errors import LoginFailed
 
 
-def sign_in(db: Database, username: str, password: str, *, now: datetime | None = None) -> Actor:
-    """Check the password and make the user the Database's actor. Raises ``LoginFailed``."""
+def _check_committed(db: Database, username: str, password: str, now: datetime | None) -> Actor:
+    """``users.authenticate`` in a transaction that commits even when it raises ``LoginFailed``:
+    the failure count and the audit entry must stay."""
     failure: LoginFailed | None = None
     with db.sessions() as session, session.begin():
         try:
@@ -21,8 +22,19 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
             failure = exc
     if failure is not None:
         raise failure
+    return actor
+
+
+def sign_in(db: Database, username: str, password: str, *, now: datetime | None = None) -> Actor:
+    """Check the password and make the user the Database's actor. Raises ``LoginFailed``."""
+    actor = _check_committed(db, username, password, now)
     db.actor = actor
     return actor
+
+
+def verify_unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = None) -> Actor:
+    """An idle-locked window: the same user's password. Failures count toward the lockout."""
+    return _check_committed(db, actor.username, password, now)
 
 
 def sign_out(db: Database) -> None:

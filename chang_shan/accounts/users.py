@@ -134,11 +134,6 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
     return _actor(user)
 
 
-def verify_same_user(session: Session, actor: Actor, password: str, *, now: datetime | None = None) -> Actor:
-    """Unlock an idle-locked window: the same user's password (failures count toward the lockout)."""
-    return authenticate(session, actor.username, password, now=now)
-
-
 def _get(session: Session, user_id: int) -> UserAccount:
     user = session.get(UserAccount, user_id)
     if user is None:

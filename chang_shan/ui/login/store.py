@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chang_shan.errors import LoginFailed, ValidationError
+from chang_shan.errors import ValidationError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -123,19 +123,10 @@ def _hint_for(stored: str, username: str, password: str) -> str:
 
 
 def verify_unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = None) -> Actor:
-    """The idle-locked user's own password. Failures are committed (they count toward the
-    lockout, which is logged); raises ``LoginFailed`` with the service's message."""
-    from chang_shan.accounts import users
+    """The idle-locked user's own password (see ``accounts.signin.verify_unlock``)."""
+    from chang_shan.accounts.signin import verify_unlock as check
 
-    failure: LoginFailed | None = None
-    with db.sessions() as session, session.begin():
-        try:
-            fresh = users.verify_same_user(session, actor, password, now=now)
-        except LoginFailed as exc:
-            failure = exc
-    if failure is not None:
-        raise failure
-    return fresh
+    return check(db, actor, password, now=now)
 
 
 def idle_minutes(db: Database) -> int:
