@@ -1,0 +1,127 @@
+"""Typed settings of the office, stored in ``app_meta`` under keys ``setting.<key>``.
+
+``SETTINGS`` lists every setting with its Chinese label, type, default and range. Anyone signed
+in may read a setting; changing one needs ``Perm.SETTINGS`` and is recorded as an audit event
+(``app_meta`` is not in the change journal, so a change cannot be undone: the event is the
+record of who changed what from which value to which).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chang_shan.accounts.permissions import Perm, actor_of, require
+from chang_shan.audit.events import record_event
+from chang_shan.db.models import AppMeta
+from chang_shan.errors import NotFound, PermissionDenied, ValidationError
+
+KEY_PREFIX = "setting."
+
+Value = int | str
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # 'today.not_visited_days'
+    label: str  # 久未走访提醒天数
+    kind: type  # int or str
+    default: Value
+    minimum: int | None = None  # int: smallest value; str: shortest length
+    maximum: int | None = None  # int: largest value; str: longest length
+    unit: str = ""  # 天 …
+
+    def describe(self, value: Value) -> str:
+        return f"{value} {self.unit}".strip()
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("today.not_visited_days", "久未走访提醒天数", int, 30, 7, 365, "天"),
+    )
+}
+
+
+def _setting(key: str) -> Setting:
+    try:
+        return SETTINGS[key]
+    except KeyError:
+        raise NotFound(f"没有这个设置：{key}") from None
+
+
+def _parse(setting: Setting, raw: object) -> Value:
+    """``raw`` as the setting's type within its range, or ``ValidationError``."""
+    if setting.kind is int:
+        return _parse_int(setting, raw)
+    if not isinstance(raw, str):
+        raise ValidationError({setting.key: f"{setting.label}应为文字。"})
+    text = raw.strip()
+    low, high = setting.minimum or 0, setting.maximum
+    if len(text) < low or (high is not None and len(text) > high):
+        raise ValidationError({setting.key: f"{setting.label}应为 {low}–{high} 个字。"})
+    return text
+
+
+def _parse_int(setting: Setting, raw: object) -> int:
+    problem = f"{setting.label}应为 {setting.minimum}–{setting.maximum}{setting.unit} 之间的整数。"
+    if isinstance(raw, bool):
+        raise ValidationError({setting.key: problem})
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not (text.isascii() and text.lstrip("-").isdigit()):
+            raise ValidationError({setting.key: problem})
+        raw = int(text)
+    if not isinstance(raw, int):
+        raise ValidationError({setting.key: problem})
+    if (setting.minimum is not None and raw < setting.minimum) or (
+        setting.maximum is not None and raw > setting.maximum
+    ):
+        raise ValidationError({setting.key: problem})
+    return raw
+
+
+def _stored(setting: Setting, text: str | None) -> Value:
+    """A stored value, or the default when it is missing or no longer valid (a narrowed range)."""
+    if text is None:
+        return setting.default
+    try:
+        return _parse(setting, text)
+    except ValidationError:
+        return setting.default
+
+
+def _require_signed_in(session: Session) -> None:
+    if actor_of(session) is None:
+        raise PermissionDenied("请先登录。")
+
+
+def get_setting(session: Session, key: str) -> Value:
+    setting = _setting(key)
+    _require_signed_in(session)
+    meta = session.get(AppMeta, KEY_PREFIX + key)
+    return _stored(setting, meta.value if meta is not None else None)
+
+
+def all_settings(session: Session) -> list[tuple[Setting, Value]]:
+    """Every setting with its current value, in registry order."""
+    _require_signed_in(session)
+    keys = [KEY_PREFIX + key for key in SETTINGS]
+    stored = dict(session.execute(select(AppMeta.key, AppMeta.value).where(AppMeta.key.in_(keys))).all())
+    return [(s, _stored(s, stored.get(KEY_PREFIX + s.key))) for s in SETTINGS.values()]
+
+
+def set_setting(session: Session, key: str, value: object) -> None:
+    """Change a setting (``Perm.SETTINGS``); ``value`` may be the typed value or a form's text."""
+    setting = _setting(key)
+    require(session, Perm.SETTINGS, what="修改设置")
+    new = _parse(setting, value)
+    old = get_setting(session, key)
+    if new == old:
+        return  # nothing changed: nothing written, no event
+    session.merge(AppMeta(key=KEY_PREFIX + key, value=str(new)))
+    session.flush()
+    record_event(session, "settings", f"修改设置 {setting.label}：{setting.describe(old)} → {setting.describe(new)}",
+                 detail={"key": key, "before": old, "after": new})
