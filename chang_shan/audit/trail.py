@@ -479,3 +479,8 @@ def verify_chain(session: Session) -> tuple[int, list[audit_chain.ChainProblem]]
     deleted one the link of the next."""
     require(session, Perm.AUDIT)
     return audit_chain.verify(session.connection())
+
+
+# The health and care tables' labels (the ledger registers them; imported here so that they exist
+# whenever the trail is read, whichever screen or command reads it).
+from chang_shan.health import audit_labels as _health_labels  # noqa: E402,F401
