@@ -8,6 +8,7 @@ limit a 网格员 to their grids. Only the birthdays query is here (no service l
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import extract, or_, select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from chang_shan.accounts.permissions import Perm, require
 from chang_shan.db.models import Resident
+from chang_shan.health.shapes import DueRow
 from chang_shan.population.access import resident_scope
 from chang_shan.population.residents import ACTIVE
 from chang_shan.settings import get_setting
@@ -33,36 +35,40 @@ def _day(d: date) -> str:
 # --- 逾期随访 ---------------------------------------------------------------------------------
 
 
-def overdue_visits(session: Session, on: date) -> list[TodayItem]:
-    from chang_shan.health.due import overdue_visits as due_rows
+def _due_items(rows: list[DueRow], kind: str, describe: Callable[[DueRow], str]) -> list[TodayItem]:
+    return [TodayItem(r.resident_id, r.name, describe(r), r.due_on, r.days_overdue, (kind, r.resident_id))
+            for r in rows]
 
-    items = []
-    for row in due_rows(session, on):
-        if row.due_on is None:
-            text = f"{row.reason} 尚无随访记录"
-        else:
-            text = f"{row.reason} 逾期 {row.days_overdue} 天（应于 {row.due_on.isoformat()}）"
-        items.append(TodayItem(row.resident_id, row.name, text, row.due_on, row.days_overdue,
-                               ("health", row.resident_id)))
-    return items
+
+def _overdue_text(row: DueRow) -> str:
+    if row.due_on is None:
+        return f"{row.reason} 尚无随访记录"
+    if row.days_overdue == 0:
+        return f"{row.reason} 今天到期（{row.due_on.isoformat()}）"
+    return f"{row.reason} 逾期 {row.days_overdue} 天（应于 {row.due_on.isoformat()}）"
+
+
+def overdue_visits(session: Session, on: date) -> list[TodayItem]:
+    from chang_shan.health import due
+
+    return _due_items(due.overdue_visits(session, on), "health", _overdue_text)
 
 
 # --- 久未走访 ---------------------------------------------------------------------------------
 
 
-def not_visited(session: Session, on: date) -> list[TodayItem]:
-    from chang_shan.health.due import not_visited as due_rows
+def _not_visited_text(row: DueRow) -> str:
+    who = row.reason.removesuffix("走访")  # 独居老人 / 需照护老人
+    if row.last_visit_on is None:
+        return f"{who} 从未走访"
+    return f"{who} 已 {row.days_overdue} 天未走访"  # days_overdue: the days since that visit
 
-    items = []
-    for row in due_rows(session, on, int(get_setting(session, NOT_VISITED_DAYS))):
-        who = row.reason.removesuffix("走访")  # 独居老人 / 需照护老人
-        if row.last_visit_on is None:
-            text = f"{who} 从未走访"
-        else:
-            text = f"{who} 已 {(on - row.last_visit_on).days} 天未走访"
-        items.append(TodayItem(row.resident_id, row.name, text, row.due_on, row.days_overdue,
-                               ("resident", row.resident_id)))
-    return items
+
+def not_visited(session: Session, on: date) -> list[TodayItem]:
+    from chang_shan.health import due
+
+    days = int(get_setting(session, NOT_VISITED_DAYS))
+    return _due_items(due.not_visited(session, on, days), "resident", _not_visited_text)
 
 
 def _not_visited_note(session: Session, _on: date) -> str:
