@@ -46,6 +46,18 @@ PERM_LABELS = {
 
 _ACTOR = ACTOR_KEY
 
+# Tables (by name prefix) whose contents only holders of a permission may read, undo or see in the
+# audit trail: the 居民健康库 and the 遗嘱库 (PIPL art. 28 sensitive data).
+RESTRICTED_PREFIXES: dict[str, Perm] = {"health": Perm.HEALTH, "will": Perm.WILLS}
+
+
+def table_permission(table: str) -> Perm | None:
+    """The extra permission a table's rows need (None for ordinary ledger tables)."""
+    for prefix, perm in RESTRICTED_PREFIXES.items():
+        if table.startswith(prefix):
+            return perm
+    return None
+
 
 @dataclass(frozen=True)
 class Actor:

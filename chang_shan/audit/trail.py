@@ -24,6 +24,7 @@ from sqlalchemy import Select, event, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from chang_shan import codes
+from chang_shan.accounts import permissions
 from chang_shan.accounts.permissions import Actor, Perm, require
 from chang_shan.audit.events import EVENT_KINDS, record_event
 from chang_shan.db import audit_chain
@@ -78,7 +79,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 }
 _HIDDEN_FIELDS = {"id", "name_pinyin", "updated_at", "created_at", "recorded_at", "version", "sort_key"}
 # Tables whose contents only holders of a permission may read (by name prefix).
-RESTRICTED_PREFIXES: dict[str, Perm] = {"health": Perm.HEALTH, "will": Perm.WILLS}
+RESTRICTED_PREFIXES = permissions.RESTRICTED_PREFIXES  # one mapping: undo and the trail agree
 _PHONE_FIELDS = {"phone", "mobile", "contact_phone"}
 
 _DETAIL_LABELS = {

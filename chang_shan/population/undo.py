@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chang_shan.accounts.permissions import Actor, Perm, actor_of, require
+from chang_shan.accounts.permissions import Actor, Perm, PERM_LABELS, actor_of, require, table_permission
 from chang_shan.db import journal
 from chang_shan.db.models import ChangeSet, Resident
 from chang_shan.errors import PermissionDenied
@@ -28,6 +28,12 @@ class PendingUndo:
 def _may_undo(actor: Actor | None, change_set: ChangeSet) -> bool:
     if actor is None or not actor.can(Perm.EDIT):
         return False
+    # Undoing a health or will change rewrites that data: it needs the ledger's own permission
+    # (also for one's own change made before the permission was withdrawn).
+    for row in change_set.rows:
+        perm = table_permission(row.table_name)
+        if perm is not None and not actor.can(perm):
+            return False
     return access.is_admin(actor) or (bool(change_set.user_name) and change_set.user_name == actor.username)
 
 
@@ -52,6 +58,12 @@ def undo_last(session: Session, *, user_name: str = "", expected_id: int | None 
     target = journal.last_undoable(session)
     # (When the newest action is not the one the user saw, journal.undo_last says so instead.)
     if target is not None and (expected_id is None or target.id == expected_id) and not _may_undo(actor, target):
+        restricted = sorted({p for r in target.rows if (p := table_permission(r.table_name)) and not actor.can(p)})
+        if restricted:
+            raise PermissionDenied(
+                f"最近的操作“{target.action}”修改了{'、'.join(PERM_LABELS[p] for p in restricted)}的数据，"
+                "您的账户没有这项权限，不能撤销。"
+            )
         who = f"“{target.user_name}”" if target.user_name else "其他用户"
         raise PermissionDenied(f"最近的操作“{target.action}”是{who}做的，只有本人或管理员可以撤销。")
     rows = list(target.rows) if target else []
