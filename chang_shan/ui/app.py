@@ -264,10 +264,15 @@ def run_gui(data_dir: DataDir, *, argv: Sequence[str] | None = None, exec_loop: 
     if not exec_loop:
         return 0
     _quit_on_ctrl_c(app)
+    from chang_shan.ui.gc_guard import GarbageCollector
+    from chang_shan.ui.ops import Operations
+
+    collector = GarbageCollector(Operations.all_idle, app)
     try:
         return app.exec()
     finally:
         close_gui(current_window)
+        collector.stop()
 
 
 def _quit_on_ctrl_c(app: QApplication) -> None:

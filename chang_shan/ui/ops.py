@@ -125,6 +125,7 @@ class Operations(QObject):
 
     changed = Signal(str)  # an action was saved (or undone): refresh what shows data
     busy_changed = Signal(bool)
+    _running_total = 0  # calls submitted and not yet delivered, over every instance (gc_guard)
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -148,6 +149,7 @@ class Operations(QObject):
             dropped.cancel()
             return dropped
         self._pending += 1
+        Operations._running_total += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
         future = self._executor.submit(fn)
@@ -182,7 +184,10 @@ class Operations(QObject):
 
     def _deliver(self, payload: tuple[Future, Success | None, Failure | None, QWidget | None]) -> None:
         future, success, failure, parent = payload
+        if self._closed:  # ``shutdown`` has settled the counts: nobody is waiting any more
+            return
         self._pending -= 1
+        Operations._running_total -= 1
         try:
             if self._closed or future.cancelled():  # shutting down: nobody is waiting any more
                 return
@@ -204,10 +209,17 @@ class Operations(QObject):
     def idle(self) -> bool:
         return self._pending == 0
 
+    @staticmethod
+    def all_idle() -> bool:
+        """No call of any window is running or waiting to be delivered (safe to collect garbage)."""
+        return Operations._running_total <= 0
+
     def shutdown(self) -> None:
         """Wait for the running call (never interrupt a write) and stop the thread."""
         self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=True)
+        Operations._running_total -= self._pending
+        self._pending = 0
 
 
 class ProgressReporter:

@@ -3,6 +3,7 @@ worker, and message boxes that record instead of blocking (an offscreen run has 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,21 @@ from chang_shan.db.database import Database
 from chang_shan.population import households, idnumber, places, residents, roles
 
 KUANCHENG = "220103"
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
+    """As in the program (chang_shan/ui/gc_guard.py): no automatic collection while a test runs
+    (it could start on the database worker, or while the worker runs, and crash PySide); the test's
+    garbage is collected on this thread once its worker has stopped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
 
 
 def id_number(born: date, serial: int, region: str = KUANCHENG) -> str:
