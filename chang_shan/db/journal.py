@@ -107,6 +107,8 @@ def _changed_values(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
 def _resident_of(table: str, values: dict[str, Any]) -> int | None:
     if table == "resident":
         return values.get("id")
+    if table == "care_assignment":  # whom the change is about: the elder, not the caretaker
+        return values.get("elder_id")
     return values.get("resident_id")
 
 
