@@ -4,15 +4,18 @@ One community (``scale=1``) has 10 grids, 11 high-rise buildings with 45 stair u
 area (平房区) addressed by street and number, 3,100 households and about 7,000 residents of whom
 62.5 % are 60 or older, many living alone; 161 党员家庭户; the 三长 (a 网格长 per grid, a 楼栋长
 for 10 buildings, a 单元长 per unit); about 20 organisations; a few people already moved out or
-dead, with their history. ``scale=N`` builds N such communities side by side (for performance
-work: 15 make a street office of about 100,000 residents).
+dead, with their history; the 居民健康库 (``health``): health profiles for most elders with the
+chronic diseases of an elderly city population, self-care assessments, a year of follow-ups,
+yearly checks and care calls, caretakers (包保) and emergency contacts. ``scale=N`` builds N such
+communities side by side (for performance work: 15 make a street office of about 100,000
+residents).
 
 The data are made up but plausible: names spread as in Jilin, ID numbers with real Changchun region
 codes and valid check digits that agree with birth date and sex, relations consistent with ages.
 The same seed, scale and day give the same data. A folder without any account also gets the demo
 administrator ``admin`` / ``chang-shan-demo``; existing accounts are kept as they are.
 
-Speed: rows go in with Core bulk inserts and are not written to the change journal (a demo is
+Speed: rows go in as bulk inserts (``writer``) and are not written to the change journal (a demo is
 not a user's action to undo). Everything is one transaction: a failure leaves nothing behind.
 """
 
@@ -29,6 +32,7 @@ from chang_shan.db.base import Base
 from chang_shan.db.database import Database
 from chang_shan.db.migrate import safety_copy
 from chang_shan.db.models import Grid, Household, Resident
+from chang_shan.demo.health import _HealthMixin
 from chang_shan.demo.households import ETHNICITIES, GENERAL_ELDER_AGES, LONE_ELDER_AGES, TEMPLATE_COUNTS
 from chang_shan.demo.identity import CHANGCHUN_REGIONS, MOBILE_PREFIXES, OUTSIDE_REGIONS, YANBIAN_REGIONS
 from chang_shan.demo.layout import (
@@ -107,6 +111,13 @@ class DemoSummary:
     safety_copy: Path | None = None
     # The demo administrator (DEMO_ADMIN_USER) was created: the folder had no account yet.
     admin_created: bool = False
+    # 居民健康库: profiles, visits of the past year, current care assignments, care targets without
+    # a caretaker, emergency contacts.
+    health_profiles: int = 0
+    health_visits: int = 0
+    care_assignments: int = 0
+    without_caretaker: int = 0
+    contacts: int = 0
 
     def describe(self) -> str:
         share = self.aged_60_plus / self.residents * 100 if self.residents else 0.0
@@ -116,6 +127,8 @@ class DemoSummary:
             f"  住户 {self.households} 户，在册居民 {self.residents} 人（60 岁及以上 {self.aged_60_plus} 人，占 {share:.1f}%）",
             f"  独居老人 {self.lone_elders} 人，党员家庭户 {self.party_households} 户，三长在任 {self.role_assignments} 人",
             f"  驻区单位 {self.organisations} 个；已迁出 {self.moved_out} 人，已故 {self.deceased} 人（保留历史）",
+            f"  健康档案 {self.health_profiles} 份，近一年随访记录 {self.health_visits} 条；"
+            f"包保老人 {self.care_assignments} 人（另有 {self.without_caretaker} 人尚无包保人），紧急联系人 {self.contacts} 位",
         ]
         if self.safety_copy is not None:
             lines.append(f"  原有数据已备份到：{self.safety_copy}")
@@ -203,6 +216,11 @@ def build_demo(
         seconds=time.perf_counter() - started,
         safety_copy=copy,
         admin_created=admin_created,
+        health_profiles=counts["health_profiles"],
+        health_visits=counts["health_visits"],
+        care_assignments=counts["care_assignments"],
+        without_caretaker=counts["without_caretaker"],
+        contacts=counts["contacts"],
     )
 
 
@@ -263,9 +281,10 @@ def _wipe_ledgers(connection: Connection) -> None:
 # Generation: one community at a time, from the parts in the sibling modules.
 
 
-class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _BulkWriter):
+class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _BulkWriter):
     """Places (``layout``), households and residents (``households``, ``residents``,
-    ``identity``), 三长 and organisations (``roles``), written by ``writer``."""
+    ``identity``), 三长 and organisations (``roles``), the 居民健康库 (``health``, ``care``,
+    ``visits``), written by ``writer``."""
 
     def build_community(self, index: int) -> None:
         rng = random.Random(f"chang-shan-demo/{self.seed}/{index}")
@@ -275,3 +294,4 @@ class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _BulkWriter):
         self._write_people(rng, households)
         self._roles(rng, index, households, grid_ids, building_ids, unit_ids)
         self._organisations(rng, index, grid_ids)
+        self._health(index, households, grid_ids)

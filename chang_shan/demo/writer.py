@@ -5,6 +5,7 @@ Rows are not written to the change journal (a demo is not a user's action to und
 from __future__ import annotations
 
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text
@@ -12,11 +13,16 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 from chang_shan.db.base import utcnow
 from chang_shan.db.models import (
     Building,
+    CareAssignment,
     Grid,
+    HealthCondition,
+    HealthSelfCare,
+    HealthVisit,
     Household,
     Movement,
     Organisation,
     Resident,
+    ResidentContact,
     RoleAssignment,
     Unit,
 )
@@ -36,14 +42,17 @@ class _BulkWriter:
                 ("grid", Grid.__table__), ("building", Building.__table__), ("unit", Unit.__table__),
                 ("household", Household.__table__), ("resident", Resident.__table__),
                 ("movement", Movement.__table__), ("role_assignment", RoleAssignment.__table__),
-                ("organisation", Organisation.__table__),
+                ("organisation", Organisation.__table__), ("health_condition", HealthCondition.__table__),
+                ("health_self_care", HealthSelfCare.__table__), ("health_visit", HealthVisit.__table__),
+                ("care_assignment", CareAssignment.__table__), ("resident_contact", ResidentContact.__table__),
             )
         }
         self.counts = dict.fromkeys(
             (
                 "grids", "buildings", "low_rise_areas", "units", "households", "residents",
                 "residents_total", "aged_60_plus", "lone_elders", "party_households",
-                "role_assignments", "organisations", "moved_out", "deceased",
+                "role_assignments", "organisations", "moved_out", "deceased", "health_profiles",
+                "health_visits", "care_assignments", "without_caretaker", "contacts",
             ),
             0,
         )
@@ -55,8 +64,31 @@ class _BulkWriter:
         return first
 
     def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        if rows:
+        """Rows with the same keys. On a positional driver (SQLite) that is given every column with a
+        Python-side default, the values go to the driver through the columns' own bind processors
+        (dates, JSON): the same rows as a Core insert, without its per-row bookkeeping, which
+        costs more than SQLite itself on the larger tables. Otherwise a Core insert."""
+        if not rows:
+            return
+        keys = list(rows[0])
+        dialect = self.connection.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+        order = list(compiled.positiontup or ()) if compiled.positional else []
+        if sorted(order) != sorted(keys):
             self.connection.execute(insert(table), rows)
+            return
+        processors = [
+            (index, processor) for index, key in enumerate(order)
+            if (processor := table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+        pick = itemgetter(*order)
+        params = []
+        for row in rows:
+            values = list(pick(row)) if len(order) > 1 else [pick(row)]
+            for index, processor in processors:
+                values[index] = processor(values[index])
+            params.append(tuple(values))
+        self.connection.exec_driver_sql(compiled.string, params)
 
     def _movement(
         self, resident_id: int, kind: str, on: date, *, from_household: int | None = None,

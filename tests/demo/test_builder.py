@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,8 +16,11 @@ from chang_shan.codes import HEAD_RELATION
 from chang_shan.db.database import Database
 from chang_shan.db.models import (
     Building,
+    CareAssignment,
     ChangeSet,
     Grid,
+    HealthProfile,
+    HealthVisit,
     Household,
     HouseholdTag,
     Movement,
@@ -309,7 +312,9 @@ def _dump(path: Path) -> list[tuple]:
     try:
         out = []
         for table in ("grid", "building", "unit", "household", "resident", "resident_group",
-                      "household_tag", "movement", "role_assignment", "organisation"):
+                      "household_tag", "movement", "role_assignment", "organisation", "health_profile",
+                      "health_condition", "health_family_history", "health_self_care", "health_visit",
+                      "care_assignment", "resident_contact"):
             columns = [r[1] for r in connection.execute(f"PRAGMA table_info({table})")
                        if r[1] not in ("created_at", "updated_at", "recorded_at")]
             quoted = ", ".join(f'"{c}"' for c in columns)  # "group" is a keyword
@@ -334,6 +339,8 @@ def test_same_seed_same_data_other_seed_other_data(demo: tuple[DataDir, builder.
     assert other != reference
     residents = dict(reference)["resident"]
     assert [r[3] for r in dict(other)["resident"][:50]] != [r[3] for r in residents[:50]]
+    for table in ("health_profile", "health_visit", "care_assignment", "resident_contact"):
+        assert dict(reference)[table] and dict(other)[table] != dict(reference)[table], table
 
 
 def test_refuses_to_build_over_existing_data(demo_copy: DataDir) -> None:
@@ -350,11 +357,18 @@ def test_force_keeps_a_safety_copy_and_rebuilds(demo_copy: DataDir) -> None:
     with Database.open(demo_copy) as db:
         with db.transaction("测试：改名") as s:
             s.get(Resident, 1).name = "测试改名"
+            s.add(HealthVisit(resident_id=1, visited_on=TODAY, notes="测试随访"))
         summary = build_demo(db, seed=7, force=True, today=TODAY)
         with db.reader() as s:
             counts = ledger_counts(s, today=TODAY)
             assert s.scalar(select(func.count()).select_from(ChangeSet)) == 0, "the journal is emptied"
             assert s.scalar(select(Resident.name).where(Resident.id == 1)) != "测试改名"
+            # The health tables were emptied and filled again, not added to.
+            assert s.scalar(select(func.count()).select_from(HealthVisit).where(HealthVisit.notes == "测试随访")) == 0
+            assert s.scalar(select(func.count()).select_from(HealthVisit)) == summary.health_visits
+            assert s.scalar(select(func.count()).select_from(HealthProfile)) == summary.health_profiles
+            assert s.scalar(select(func.count()).select_from(CareAssignment).where(
+                CareAssignment.end_on.is_(None))) == summary.care_assignments
         report = run_checks(db, today=TODAY)
     assert report.ok, report.describe()
     assert summary.safety_copy is not None and summary.safety_copy.exists()
@@ -427,9 +441,14 @@ def test_ages_follow_today(tmp_path: Path) -> None:
         summary = build_demo(db, today=later)
         with db.reader() as s:
             births = s.scalars(select(Resident.birth_date).where(Resident.status == "在册")).all()
+        visits = s.execute(select(HealthVisit.visited_on, HealthVisit.purpose)).all()
     aged = sum(1 for b in births if age_on(b, later) >= 60)
     assert aged == summary.aged_60_plus
     assert abs(aged / len(births) * 100 - 62.5) <= 1.5
+    # Visits follow the day too: the past year before it (last year's checks from its January on).
+    assert max(day for day, _ in visits) <= later
+    assert min(day for day, purpose in visits if purpose != "年度体检") > later - timedelta(days=365)
+    assert min(day for day, _ in visits) >= date(later.year - 1, 1, 1)
 
 
 def test_progress_runs_forward_on_one_scale(data_dir: DataDir) -> None:
