@@ -78,6 +78,7 @@ class ResidentActions(QObject):
         self.move = action("迁到其他户", self.on_move, "把选中的居民转到本社区的另一户")
         self.move_out = action("迁出", self.on_move_out, "登记选中的居民迁出本社区（记录保留）")
         self.death = action("死亡登记", self.on_death, "登记选中的居民死亡（记录保留）")
+        self.contacts = action("紧急联系人", self.on_contacts, "查看、修改选中居民的紧急联系人（按拨打顺序，最多 5 位）")
         self.household = action("户信息", self.on_household, "查看、修改选中居民所在的户")
         self.change_head = action("变更户主", self.on_change_head, "更换该户的户主")
         self.new_household = action("新增户", self.on_new_household, "在选中的楼栋或单元新增一户")
@@ -86,13 +87,14 @@ class ResidentActions(QObject):
     @property
     def all(self) -> list[QAction]:
         return [self.new_resident, self.edit, self.move, self.move_out, self.death,
-                self.household, self.change_head, self.new_household]
+                self.contacts, self.household, self.change_head, self.new_household]
 
     def update_enabled(self) -> None:
         sel = self._selection()
         has_resident = sel.resident_id is not None
         active = has_resident and sel.resident_active
         self.edit.setEnabled(has_resident)
+        self.contacts.setEnabled(has_resident)
         for act in (self.move, self.move_out, self.death):
             act.setEnabled(active)
         self.household.setEnabled(sel.household_id is not None)
@@ -149,6 +151,11 @@ class ResidentActions(QObject):
         sel = self._selection()
         if sel.resident_id is not None:
             self._open("DeathDialog", "死亡登记", sel.resident_id, select=sel.resident_id)
+
+    def on_contacts(self) -> None:
+        sel = self._selection()
+        if sel.resident_id is not None:
+            self._open("ContactsDialog", "修改紧急联系人", sel.resident_id, select=sel.resident_id)
 
     def on_household(self) -> None:
         sel = self._selection()
