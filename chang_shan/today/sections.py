@@ -15,7 +15,9 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
 from chang_shan.accounts.permissions import Perm, require
+from chang_shan.care.assignments import without_caretaker
 from chang_shan.db.models import Resident
+from chang_shan.health import due
 from chang_shan.health.shapes import DueRow
 from chang_shan.population.access import resident_scope
 from chang_shan.population.residents import ACTIVE
@@ -49,8 +51,6 @@ def _overdue_text(row: DueRow) -> str:
 
 
 def overdue_visits(session: Session, on: date) -> list[TodayItem]:
-    from chang_shan.health import due
-
     return _due_items(due.overdue_visits(session, on), "health", _overdue_text)
 
 
@@ -65,8 +65,6 @@ def _not_visited_text(row: DueRow) -> str:
 
 
 def not_visited(session: Session, on: date) -> list[TodayItem]:
-    from chang_shan.health import due
-
     days = int(get_setting(session, NOT_VISITED_DAYS))
     return _due_items(due.not_visited(session, on, days), "resident", _not_visited_text)
 
@@ -120,8 +118,6 @@ def birthdays(session: Session, on: date) -> list[TodayItem]:
 
 
 def no_caretaker(session: Session, on: date) -> list[TodayItem]:
-    from chang_shan.care.assignments import without_caretaker
-
     items = []
     for target in without_caretaker(session, on):
         age = f"{target.age} 岁 " if target.age is not None else ""
