@@ -1,5 +1,5 @@
 """The sign-in dialogs: first start (demo community or the first administrator), login, change
-one's own password, and the idle-lock setting.
+one's own password, and the settings (idle lock, 久未走访提醒天数).
 
 They call the account services directly on the GUI thread: each call is one short transaction
 (an Argon2 check takes about 0.1 s), and a login must not queue behind long work on the worker.
@@ -35,6 +35,8 @@ from chang_shan.ui.login import store
 if TYPE_CHECKING:
     from chang_shan.accounts.permissions import Actor
     from chang_shan.db.database import Database
+
+NOT_VISITED_KEY = "today.not_visited_days"
 
 DIALOG_STYLE = FORM_STYLE + f"""
 QLabel#loginTitle {{ font-weight: bold; color: #1f3f66; }}
@@ -374,9 +376,12 @@ class ChangePasswordDialog(_AccountDialog):
 
 
 class IdleSettingsDialog(_AccountDialog):
-    """工具 → 设置 (administrators): minutes without input before the window locks itself."""
+    """工具 → 设置 (administrators): minutes without input before the window locks itself, and
+    the office settings of ``chang_shan.settings`` (久未走访提醒天数)."""
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        from chang_shan.settings import SETTINGS, get_setting
+
         super().__init__("设置", parent)
         self.db = db
         self.form = ValidatedForm(parent=self)
@@ -387,6 +392,17 @@ class IdleSettingsDialog(_AccountDialog):
         self.minutes.setValue(store.idle_minutes(db))
         self.form.add_row("minutes", "无人操作后锁定", self.minutes)
         self.form.set_hint("minutes", "超过这个时间没有键盘和鼠标操作，窗口自动锁定，需输入密码解锁。")
+
+        setting = SETTINGS[NOT_VISITED_KEY]
+        self.days = QSpinBox()
+        self.days.setObjectName("notVisitedDays")
+        self.days.setRange(setting.minimum or 1, setting.maximum or 365)
+        self.days.setSuffix(f" {setting.unit}")
+        with db.reader() as session:
+            self.days.setValue(int(get_setting(session, NOT_VISITED_KEY)))
+        self.form.add_row(NOT_VISITED_KEY, setting.label, self.days)
+        self.form.set_hint(NOT_VISITED_KEY, "独居或需照护的老人超过这么多天没有走访，就列入今日待办的“久未走访”。")
+
         self.outer.addWidget(self.form)
         self.outer.addWidget(self.message)
         buttons, self.save_button, cancel = _buttons("保存", "saveButton", "取消", auto_default=True)
@@ -398,8 +414,18 @@ class IdleSettingsDialog(_AccountDialog):
     def value(self) -> int:
         return self.minutes.value()
 
+    def not_visited_days(self) -> int:
+        return self.days.value()
+
+    def _save_settings(self) -> None:
+        from chang_shan.settings import set_setting
+
+        store.save_idle_minutes(self.db, self.minutes.value())
+        with self.db.reader() as session, session.begin():  # an audited event, not an undoable action
+            set_setting(session, NOT_VISITED_KEY, self.days.value())
+
     def save(self) -> bool:
-        if not self.attempt(self.form, lambda: store.save_idle_minutes(self.db, self.minutes.value())):
+        if not self.attempt(self.form, self._save_settings):
             return False
         self.accept()
         return True
