@@ -45,6 +45,11 @@ def _band(table: tuple[tuple[int, Any], ...], age: int) -> Any:
 
 
 @cache
+def _tumour_sites(sex: str) -> tuple[tuple[str, float], ...]:
+    return tuple((name, weight) for name, weight, only in H.TUMOUR_SITES if only in ("", sex))
+
+
+@cache
 def _self_care_combinations() -> dict[str, tuple[list[tuple[int, ...]], list[float]]]:
     """Every combination of the five item scores, grouped by level, with how likely it is."""
     fields = [name for name, _, _ in SELF_CARE_ITEMS]
@@ -169,8 +174,7 @@ class _HealthMixin(_CareMixin, _VisitsMixin, _Base):
             r.diseases[code] = on
             name = ""
             if code == H.CANCER:
-                sites = tuple((n, w) for n, w, sex in H.TUMOUR_SITES if sex in ("", person.sex))
-                name = _weighted(rng, sites)
+                name = _weighted(rng, _tumour_sites(person.sex))
             rows.append(self._condition(r, "疾病", on, code, name))
         scale = 1.0 if age >= 60 else (0.33 if age >= 40 else 0.0)
         for name, rate in H.OTHER_DISEASES:

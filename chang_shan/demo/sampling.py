@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from chang_shan.maintenance.stats import shift_years
 
 
+@cache
+def _cumulative(items: tuple[tuple[Any, float], ...]) -> tuple[list[Any], list[float]]:
+    return [v for v, _ in items], list(accumulate(w for _, w in items))
+
+
 def _weighted(rng: random.Random, items: tuple[tuple[Any, float], ...]) -> Any:
-    values = [v for v, _ in items]
-    weights = [w for _, w in items]
-    return rng.choices(values, weights)[0]
+    """One of the values of ``(value, weight)`` pairs (a tuple: its sums are kept), as
+    ``rng.choices(values, weights)`` draws it."""
+    values, cumulative = _cumulative(items)
+    return rng.choices(values, cum_weights=cumulative)[0]
 
 
 def _age(rng: random.Random, bands: tuple[tuple[int, int, float], ...]) -> int:

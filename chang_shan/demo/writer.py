@@ -8,7 +8,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import JSON, Connection, Table, func, insert, select, text
 
 from chang_shan.db.base import utcnow
 from chang_shan.db.models import (
@@ -78,15 +78,22 @@ class _BulkWriter:
             self.connection.execute(insert(table), rows)
             return
         processors = [
-            (index, processor) for index, key in enumerate(order)
+            (index, processor, None if isinstance(table.c[key].type, JSON) else {})
+            for index, key in enumerate(order)
             if (processor := table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) is not None
         ]
         pick = itemgetter(*order)
         params = []
         for row in rows:
             values = list(pick(row)) if len(order) > 1 else [pick(row)]
-            for index, processor in processors:
-                values[index] = processor(values[index])
+            for index, processor, seen in processors:
+                value = values[index]
+                if seen is None:
+                    values[index] = processor(value)
+                elif value in seen:  # dates repeat: format each once
+                    values[index] = seen[value]
+                else:
+                    values[index] = seen[value] = processor(value)
             params.append(tuple(values))
         self.connection.exec_driver_sql(compiled.string, params)
 

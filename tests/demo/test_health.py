@@ -28,7 +28,9 @@ from chang_shan.db.models import (
 from chang_shan.db.models.health import CONDITION_CATEGORIES, RELATIVES, VISIT_KINDS, VISIT_PURPOSES
 from chang_shan.demo import health_plan
 from chang_shan.demo.builder import MOBILE_PREFIXES, DemoSummary
-from chang_shan.health import codes, profiles
+from chang_shan.care.assignments import care_targets
+from chang_shan.health import codes, due, profiles
+from chang_shan.health.stats import health_statistics
 from chang_shan.maintenance.stats import shift_years
 from chang_shan.paths import DataDir
 from chang_shan.settings import SETTINGS
@@ -417,3 +419,20 @@ def test_the_health_service_accepts_the_demo_profiles_as_they_are(demo_db: Datab
         for rid in sorted(facts.profiles)[::7]:
             stored = profiles.get_profile(s, rid, today=TODAY).data
             assert profiles.validate_profile(s, stored, resident_id=rid, today=TODAY) == stored, rid
+
+
+def test_the_statistics_agree_with_the_due_lists(demo_db: Database, demo: tuple[DataDir, DemoSummary]) -> None:
+    """On the demo, the health screen's rates and the today list's worklists count the same people."""
+    with demo_db.reader() as s:
+        stats = health_statistics(s, TODAY)
+        targets = care_targets(s, TODAY)
+        unvisited = due.not_visited(s, TODAY, SETTINGS["today.not_visited_days"].default)
+        unchecked = due.yearly_check_due(s, TODAY)
+    summary = demo[1]
+    assert sum(row.residents for row in stats.chronic_by_grid) == summary.residents
+    assert sum(row.aged_60_plus for row in stats.chronic_by_grid) == summary.aged_60_plus == sum(stats.dependency.values())
+    assert sum(row.with_profile for row in stats.chronic_by_grid) == summary.health_profiles
+    assert stats.care_targets == len(targets)
+    assert stats.care_targets - stats.care_targets_visited == len(unvisited) > 0
+    assert stats.aged_65_plus - stats.yearly_checks_done == len(unchecked) > 0
+    assert 0.85 <= stats.follow_up_on_time / stats.follow_up_patients <= 0.95
