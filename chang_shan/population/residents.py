@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from chang_shan import codes
 from chang_shan.accounts.permissions import Perm, actor_of, require
-from chang_shan.db.models import ChangeRow, ChangeSet, Household, Movement, Resident, ResidentGroup
+from chang_shan.db.models import CareAssignment, ChangeRow, ChangeSet, Household, Movement, Resident, ResidentGroup
 from chang_shan.db.models.people import RESIDENCE_TYPES
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.population import access, idnumber, roles, search
@@ -372,12 +372,26 @@ def _end_residence(
     _check_date(resident, on_date, kind)
     _leave_household(session, resident)
     roles.end_roles_of(session, resident_id, end_on=on_date)
+    _end_care(session, resident_id, on_date)
     resident.status = status
     setattr(resident, date_field, on_date)
     session.add(Movement(resident_id=resident.id, kind=kind, on_date=on_date,
                          from_household_id=resident.household_id, note=clean_text(note)))
     session.flush()
     search.index_residents(session, [resident_id])
+
+
+def _end_care(session: Session, resident_id: int, on_date: date) -> None:
+    """Care assignments (包保) end when the elder or the caretaker leaves or dies: the elder then
+    shows again among those without a caretaker, and the history keeps both dates."""
+    open_assignments = session.scalars(
+        select(CareAssignment).where(
+            or_(CareAssignment.elder_id == resident_id, CareAssignment.caretaker_id == resident_id),
+            CareAssignment.end_on.is_(None),
+        )
+    ).all()
+    for assignment in open_assignments:
+        assignment.end_on = max(on_date, assignment.start_on)
 
 
 def resident_detail(session: Session, resident_id: int, *, today: date | None = None) -> ResidentDetail:
