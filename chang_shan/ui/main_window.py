@@ -1,5 +1,9 @@
 """The main window: a sidebar of ledgers, one screen per ledger, menus and a status bar. Thin:
-the screens do the work; this frame only routes menu commands to the current screen.
+the screens do the work; this frame only routes menu commands to the current screen and the
+today list's "open this record" to the screen that shows it.
+
+It opens on 今日待办. Ctrl+1 … Ctrl+9 switch to the sidebar's entries; F5 refreshes the screen
+on view.
 
 It shows what the signed-in user (``ops.db.actor``) may use: someone who may only read gets no
 新增/编辑 actions, an administrator also gets 账户管理 and 审计记录 (sidebar and 工具 menu) and
@@ -27,8 +31,11 @@ from PySide6.QtWidgets import (
 from chang_shan import APP_TITLE, __version__
 from chang_shan.accounts.permissions import Perm
 from chang_shan.ui import ops as ops_module
+from chang_shan.ui.screens.care import CareScreen
+from chang_shan.ui.screens.health import HealthScreen
 from chang_shan.ui.screens.placeholder import PlaceholderScreen
 from chang_shan.ui.screens.population import PopulationScreen
+from chang_shan.ui.screens.today import TodayScreen
 
 if TYPE_CHECKING:
     from chang_shan.population.undo import PendingUndo
@@ -36,7 +43,6 @@ if TYPE_CHECKING:
 
 # (title, description) of the ledgers still to come, in the sidebar's order.
 LATER_LEDGERS = (
-    ("居民健康库", "慢病、残疾、过敏、家庭医生、随访记录和包保责任人。"),
     ("便民档案库", "上门服务、百姓说事点、乐龄食堂和燃气报警器等安全设备。"),
     ("遗嘱库", "遗嘱登记、保管位置和查阅权限。"),
     ("党建与志愿者", "党员、志愿服务队、服务时长和红马甲积分。"),
@@ -55,6 +61,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ops = ops
         self.actor = ops.db.actor
+        self._started = False  # the first queries go out in start(), not while the window is built
+        self._status: dict[Any, str] = {}  # each screen's last status line
         self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(QSize(1000, 600))
 
@@ -62,8 +70,12 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName("台账")
         self.stack = QStackedWidget()
+        self.today = TodayScreen(ops)
+        self.today.openRequested.connect(self.open_record)
         self.population = PopulationScreen(ops)
-        self.screens: list[Any] = [self.population]
+        self.health = HealthScreen(ops)
+        self.care = CareScreen(ops)
+        self.screens: list[Any] = [self.today, self.population, self.health, self.care]
         self.screens += [PlaceholderScreen(title, text) for title, text in LATER_LEDGERS]
         self.accounts_screen: Any = None
         self.audit_screen: Any = None
@@ -108,6 +120,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{APP_TITLE} — {self.user_label()}")
 
         self._build_menus()
+        self._build_screen_shortcuts()
         self._apply_permissions()
         ops.changed.connect(lambda _action: self.update_undo())
         self.sidebar.setCurrentRow(0)
@@ -188,10 +201,21 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("关于长山", self.about)
         help_menu.addAction(self.about_action)
 
+    def _build_screen_shortcuts(self) -> None:
+        """Ctrl+1 … Ctrl+9: the sidebar's entries in order."""
+        self.screen_actions: list[QAction] = []
+        for row, screen in enumerate(self.screens[:9]):
+            act = self._action(screen.title, partial(self.sidebar.setCurrentRow, row), QKeySequence(f"Ctrl+{row + 1}"))
+            self.addAction(act)
+            self.screen_actions.append(act)
+
     # --- screens -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Submit the first queries (the table, then the tree, then the undo state)."""
+        """Submit the first queries: the today list on view, then the resident table and tree
+        (ready when the user switches), then the undo state."""
+        self._started = True
+        self.today.start()
         self.population.start()
         self.update_undo()
 
@@ -200,7 +224,8 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(row)
         screen = self.screens[row]
-        if screen is not self.population:
+        self.status_text.setText(self._status.get(screen, ""))
+        if self._started and screen is not self.population:
             screen.start()
         # 查找 and 新增居民 work from any ledger (they switch to 万家数据库); 打开 needs its table.
         self.open_action.setEnabled(screen is self.population)
@@ -210,6 +235,7 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def _screen_status(self, text: str) -> None:
+        self._status[self.sender()] = text  # shown again when the user comes back to that screen
         if self.sender() is self.current_screen:
             self.status_text.setText(text)
 
@@ -218,19 +244,36 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(self.screens.index(screen))
 
     def focus_search(self) -> None:
-        self.sidebar.setCurrentRow(0)
+        self.show_screen(self.population)
         self.population.focus_search()
 
     def new_record(self) -> None:
-        self.sidebar.setCurrentRow(0)
+        self.show_screen(self.population)
         self.population.new_record()
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Open what a today-list item points at: ('resident', id) the resident's record,
+        ('health', id) the health record (the resident's record for users without 居民健康库)."""
+        if kind == "health" and self.can(Perm.HEALTH):
+            self.show_screen(self.health)
+            self.health.open_resident(record_id)
+        elif kind in ("resident", "health"):
+            self.show_screen(self.population)
+            self.population.open_resident(record_id)
+        else:
+            self.statusBar().showMessage("这类记录还不能从今日待办打开。", 5000)
 
     def open_current(self) -> None:
         if self.current_screen is self.population:
             self.population.open_current()
 
     def refresh(self) -> None:
-        self.ops.notify_changed("")
+        """F5: the screen on view reloads itself if it can; otherwise everything refreshes."""
+        refresh = getattr(self.current_screen, "refresh", None)
+        if callable(refresh):
+            refresh()
+        else:
+            self.ops.notify_changed("")
 
     # --- undo --------------------------------------------------------------------------------
 
@@ -270,6 +313,7 @@ class MainWindow(QMainWindow):
         font.setPointSize(size)
         app.setFont(font)  # type: ignore[union-attr]
         self.population.table.apply_widths()
+        self.today.tree.apply_widths()
         self.statusBar().showMessage(f"字号：{size}", 3000)
         self.fontSizeChanged.emit(size)
 
@@ -295,7 +339,9 @@ class MainWindow(QMainWindow):
         dialog = IdleSettingsDialog(self.ops.db, self)
         if dialog.exec() == IdleSettingsDialog.DialogCode.Accepted:
             self.idleMinutesChanged.emit(dialog.value())
-            self.statusBar().showMessage(f"已保存：无人操作 {dialog.value()} 分钟后锁定。", 8000)
+            self.ops.notify_changed("修改设置")  # the today list counts with the new number of days
+            self.statusBar().showMessage(f"已保存：无人操作 {dialog.value()} 分钟后锁定，"
+                                         f"{dialog.not_visited_days()} 天未走访提醒。", 8000)
         dialog.deleteLater()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,10 +1,12 @@
 """The main window and the start-up code: sidebar, placeholder ledgers, menus and shortcuts, undo,
-the CJK font, the second-instance and newer-database refusals, the first-start demo."""
+the today list's records opened on the right screen, the CJK font, the second-instance and
+newer-database refusals, the first-start demo."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,8 @@ from chang_shan.ui.screens.placeholder import NOT_YET, PlaceholderScreen
 
 pytestmark = pytest.mark.gui
 
-LEDGERS = ["万家数据库", "居民健康库", "便民档案库", "遗嘱库", "党建与志愿者", "议事调解与物业"]
+LEDGERS = ["今日待办", "万家数据库", "居民健康库", "包保关怀", "便民档案库", "遗嘱库", "党建与志愿者", "议事调解与物业"]
+LATER = LEDGERS[4:]
 
 
 @pytest.fixture
@@ -32,7 +35,8 @@ def window(qtbot, operations, town) -> MainWindow:  # noqa: ANN001
     win.resize(1366, 768)
     win.start()
     win.show()
-    qtbot.waitUntil(lambda: win.population.model.rowCount() == town.active and operations.idle)
+    qtbot.waitUntil(lambda: win.population.model.rowCount() == town.active and win.today.today_list is not None
+                    and operations.idle)
     return win
 
 
@@ -40,16 +44,110 @@ def test_sidebar_and_screens(window) -> None:  # noqa: ANN001
     items = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert items == [*LEDGERS, "账户管理", "审计记录"]  # the program itself may do everything
     assert window.sidebar.currentRow() == 0
-    assert window.current_screen is window.population
+    assert window.current_screen is window.today  # the window opens on the today list
     assert window.windowTitle() == "长山社区台账"
     assert str(window.ops.db.data_dir.root) in window.folder_text.text()
+    assert window.status_text.text().startswith("今日待办（")
+    window.show_screen(window.population)
     assert window.status_text.text() == "全部居民：共 7 人"
+    window.show_screen(window.today)
+    assert window.status_text.text().startswith("今日待办（")  # each screen's own line comes back
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "编辑(&E)", "查看(&V)", "工具(&T)", "帮助(&H)"]
 
 
+def test_the_today_list_shows_the_town(window, town) -> None:  # noqa: ANN001
+    # 王淑芬 lives alone, was never visited and has no caretaker
+    sections = window.today.section_items()
+    assert list(sections) == ["overdue_visits", "not_visited", "birthdays", "no_caretaker"]
+    for key in ("not_visited", "no_caretaker"):
+        names = [sections[key].child(i).text(0) for i in range(sections[key].childCount())]
+        assert names == ["王淑芬"]
+
+
+def test_ctrl_digits_switch_screens(qtbot, window) -> None:  # noqa: ANN001
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    keys = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5, Qt.Key.Key_6,
+            Qt.Key.Key_7, Qt.Key.Key_8, Qt.Key.Key_9]
+    for row in (1, 3, 8, 0, 2):
+        qtbot.keyClick(window, keys[row], Qt.KeyboardModifier.ControlModifier)
+        assert window.sidebar.currentRow() == row
+        assert window.current_screen is window.screens[row]
+    assert [a.shortcut().toString() for a in window.screen_actions] == [f"Ctrl+{n}" for n in range(1, 10)]
+
+
+def test_f5_rebuilds_the_today_list(qtbot, window, town) -> None:  # noqa: ANN001
+    from chang_shan.care.assignments import assign_caretaker
+
+    with window.ops.db.transaction("指定包保人 王淑芬") as s:  # saved elsewhere: no ``changed`` here
+        assign_caretaker(s, town.ids["王淑芬"], town.ids["张伟"], date.today())
+    assert window.today.section_items()["no_caretaker"].childCount() == 1
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.today.section_items()["no_caretaker"].childCount() == 0 and window.ops.idle)
+    assert window.today.section_items()["no_caretaker"].text(0) == "无包保人的老人：无"
+
+
+def test_a_today_item_opens_the_resident(qtbot, window, town, fake_dialogs) -> None:  # noqa: ANN001
+    fake_dialogs.accept = False
+    screen = window.population
+    screen.filters.search.setText("张")  # 王淑芬 is not in the table now
+    qtbot.waitUntil(lambda: not screen.filters.pending and window.ops.idle and screen.model.rowCount() == 3)
+    item = window.today.section_items()["no_caretaker"].child(0)
+    window.today.tree.scrollToItem(item)
+    where = window.today.tree.visualItemRect(item).center()
+    qtbot.mouseClick(window.today.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(window.today.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.current_screen is screen
+    assert fake_dialogs.opened == [("ResidentDialog", (), {"resident_id": town.ids["王淑芬"]})]
+    # the filters were cleared so that the person is in the table, and selected
+    assert screen.filters.search.text() == ""
+    qtbot.waitUntil(lambda: screen.current_resident_id() == town.ids["王淑芬"] and window.ops.idle)
+    assert screen.model.rowCount() == town.active
+
+
+def test_an_overdue_visit_opens_the_health_record(qtbot, window, town) -> None:  # noqa: ANN001
+    from chang_shan.health.profiles import save_profile
+    from chang_shan.health.shapes import ConditionInput, ProfileInput
+
+    zhang = town.ids["张立春"]
+    profile = ProfileInput(conditions=[ConditionInput(code="2", on_date=date(2015, 1, 1))])  # 高血压, never visited
+    window.ops.change("编辑健康档案 张立春", lambda s: save_profile(s, zhang, profile, expected_version=None))
+    qtbot.waitUntil(lambda: window.today.section_items()["overdue_visits"].childCount() == 1 and window.ops.idle)
+    item = window.today.section_items()["overdue_visits"].child(0)
+    assert item.text(0) == "张立春"
+    window.today.tree.setCurrentItem(item)
+    qtbot.keyClick(window.today.tree, Qt.Key.Key_Return)
+    assert window.current_screen is window.health
+    assert window.sidebar.currentRow() == LEDGERS.index("居民健康库")
+    qtbot.waitUntil(lambda: window.health.current_resident_id() == zhang and window.ops.idle)
+    assert window.health.selected_id() == zhang
+
+
+def test_without_health_permission_a_health_item_opens_the_resident(qtbot, db, operations, town,  # noqa: ANN001
+                                                                    fake_dialogs) -> None:
+    from chang_shan.accounts.permissions import actor_for
+
+    fake_dialogs.accept = False
+    db.actor = actor_for("worker", "社区工作者")
+    win = MainWindow(operations)
+    qtbot.addWidget(win)
+    win.start()
+    win.show()
+    qtbot.waitUntil(lambda: win.today.today_list is not None and operations.idle)
+    assert "overdue_visits" not in win.today.section_items()
+    assert [win.sidebar.item(i).text() for i in range(win.sidebar.count())] == LEDGERS  # 居民健康库 too
+    win.today.openRequested.emit("health", town.ids["李桂兰"])
+    assert win.current_screen is win.population
+    assert fake_dialogs.opened == [("ResidentDialog", (), {"resident_id": town.ids["李桂兰"]})]
+    win.show_screen(win.health)
+    assert win.health.note.isVisible() and win.health.current_resident_id() is None
+
+
 def test_later_ledgers_say_not_yet_available(qtbot, window) -> None:  # noqa: ANN001
-    for row, title in enumerate(LEDGERS[1:], start=1):
+    for row, title in enumerate(LATER, start=len(LEDGERS) - len(LATER)):
         window.sidebar.setCurrentRow(row)
         screen = window.current_screen
         assert isinstance(screen, PlaceholderScreen)
@@ -58,7 +156,7 @@ def test_later_ledgers_say_not_yet_available(qtbot, window) -> None:  # noqa: AN
         assert screen.message.isVisible()
         assert window.status_text.text() == f"{title}：{NOT_YET}"
         assert not window.open_action.isEnabled() and window.find_action.isEnabled()
-    window.sidebar.setCurrentRow(0)
+    window.sidebar.setCurrentRow(1)
     assert window.current_screen is window.population and window.open_action.isEnabled()
 
 

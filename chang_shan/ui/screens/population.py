@@ -276,6 +276,23 @@ class PopulationScreen(QWidget):
         if row is not None:
             self.table.select_row(row)
 
+    def open_resident(self, resident_id: int) -> None:
+        """From elsewhere (the today list): select the resident, showing everyone if the place or
+        the filters hide them, and open their record."""
+        if self.model.row_of(resident_id) is not None:
+            self.select_resident(resident_id)
+        else:
+            self._keep_resident = resident_id  # selected once the table has reloaded
+            self.filters.blockSignals(True)
+            try:
+                self.filters.clear()
+            finally:
+                self.filters.blockSignals(False)
+            self.place = ALL
+            self.tree.setCurrentIndex(self.tree_model.all_index())
+            self.reload_table()
+        self.actions.open_resident(resident_id)
+
     def place_label(self) -> str:
         """``全部居民``, ``第一网格``, ``3号楼``, ``3号楼2单元`` or a household's address."""
         index = self.tree_model.index_of(self.place)
