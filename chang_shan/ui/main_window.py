@@ -227,8 +227,11 @@ class MainWindow(QMainWindow):
         self.status_text.setText(self._status.get(screen, ""))
         if self._started and screen is not self.population:
             screen.start()
-        # 查找 and 新增居民 work from any ledger (they switch to 万家数据库); 打开 needs its table.
+        # 查找 and 新增居民 work from any ledger (they switch to 万家数据库); 打开 needs its table. A
+        # screen with its own Ctrl+N (居民健康库: 新增随访) takes it over: two actions on one shortcut
+        # would both stay silent (Qt's "ambiguous shortcut").
         self.open_action.setEnabled(screen is self.population)
+        self.new_action.setEnabled(not getattr(screen, "OWNS_CTRL_N", False))
 
     @property
     def current_screen(self) -> Any:

@@ -170,6 +170,22 @@ def test_ctrl_f_focuses_search_from_anywhere(qtbot, window) -> None:  # noqa: AN
     qtbot.waitUntil(lambda: window.population.filters.search.hasFocus())
 
 
+def test_ctrl_n_on_the_health_screen_is_a_new_visit(qtbot, window, town, fake_dialogs) -> None:  # noqa: ANN001
+    window.open_record("health", town.ids["张立春"])
+    qtbot.waitUntil(lambda: window.health.current_resident_id() == town.ids["张立春"] and window.ops.idle)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.health.tabs.setFocus()  # the screen's shortcuts work where its widgets have the focus
+    qtbot.waitUntil(window.health.tabs.hasFocus)
+    qtbot.keyClick(window.health.tabs, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.health.dialog is not None)
+    assert type(window.health.dialog).__name__ == "VisitDialog"
+    assert fake_dialogs.opened == []  # not 新增居民
+    window.health.dialog.reject()
+    window.show_screen(window.population)
+    assert window.new_action.isEnabled()
+
+
 def test_ctrl_n_opens_a_new_resident(qtbot, window, fake_dialogs) -> None:  # noqa: ANN001
     fake_dialogs.accept = False
     window.activateWindow()

@@ -48,6 +48,7 @@ LIST_COLUMNS = ("姓名", "年龄", "住址")
 class HealthScreen(QWidget):
     title = "居民健康库"
     statusChanged = Signal(str)
+    OWNS_CTRL_N = True  # Ctrl+N is 新增随访 here (the window's 新增居民 steps aside)
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
