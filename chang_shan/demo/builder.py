@@ -231,7 +231,10 @@ def _create_demo_admin(session: Session) -> bool:
 
     if users.has_accounts(session):
         return False
-    users.create_user(session, DEMO_ADMIN_USER, DEMO_ADMIN_PASSWORD, "管理员", display_name="演示管理员")
+    # The demo shows every ledger, so its administrator also holds the 居民健康库 and 遗嘱库
+    # permissions; a real office grants those per person (账户管理).
+    users.create_user(session, DEMO_ADMIN_USER, DEMO_ADMIN_PASSWORD, "管理员", display_name="演示管理员",
+                      can_health=True, can_wills=True)
     return True
 
 

@@ -482,3 +482,12 @@ def test_refuses_when_only_organisations_are_there(db: Database) -> None:
         build_demo(db, today=TODAY)
     summary = build_demo(db, today=TODAY, force=True)
     assert summary.organisations == 20 and summary.safety_copy is not None
+
+
+def test_the_demo_administrator_sees_every_ledger(demo_db: Database) -> None:
+    """The demo shows the 居民健康库 and 遗嘱库 too: its administrator holds both permissions."""
+    from chang_shan.db.models import UserAccount
+
+    with demo_db.reader() as s:
+        admin = s.scalars(select(UserAccount).where(UserAccount.username == DEMO_ADMIN_USER)).one()
+    assert (admin.role, admin.can_health, admin.can_wills) == ("管理员", True, True)
