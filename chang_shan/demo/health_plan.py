@@ -20,6 +20,7 @@ from chang_shan.health.codes import FOLLOW_UP_CODES
 HYPERTENSION, DIABETES, CHD, COPD, CANCER, STROKE, MENTAL, TB, HEPATITIS, OTHER = (
     "2", "3", "4", "5", "6", "7", "8", "9", "10", "13",
 )
+# 脑卒中 comes first: whether someone had a stroke changes their chance of high blood pressure.
 ELDER_RATES: tuple[tuple[str, float], ...] = (
     (STROKE, 0.08), (HYPERTENSION, 0.55), (DIABETES, 0.20), (CHD, 0.15), (COPD, 0.08),
     (CANCER, 0.04), (MENTAL, 0.006), (TB, 0.006), (HEPATITIS, 0.015),

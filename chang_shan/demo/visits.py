@@ -84,6 +84,7 @@ class _VisitsMixin(_Base):
             if not r.follow_up and roll < H.CARE_NEVER_VISITED + H.CARE_NOT_VISITED:
                 lapse = self.today - timedelta(days=rng.randint(46, 100))
             self._care_calls(rng, r, staff, measure(r), rows, lapse, care_days)
+        # Checks happen through the year: in its first eight months fewer have been done so far.
         season = min(1.0, (self.today - date(self.today.year, 1, 1)).days / 240)
         for r in people:
             if r.profile and r.age >= YEARLY_CHECK_AGE and rng.random() < H.YEARLY_CHECK_SHARE * season:
