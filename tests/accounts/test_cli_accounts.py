@@ -204,7 +204,7 @@ def test_demo_creates_the_demo_administrator_and_prints_it(tmp_path: Path) -> No
     result = chang_shan(folder, "demo")
     assert result.returncode == 0, result.stderr
     assert f"演示管理员：{DEMO_ADMIN_USER} / {DEMO_ADMIN_PASSWORD}" in result.stdout
-    assert accounts(folder) == {DEMO_ADMIN_USER: ("管理员", 0, 0, 0, None)}
+    assert accounts(folder) == {DEMO_ADMIN_USER: ("管理员", 1, 1, 0, None)}
     listed = chang_shan(folder, "user", "list", user=DEMO_ADMIN_USER, password=DEMO_ADMIN_PASSWORD)
     assert listed.returncode == 0 and listed.stdout.startswith(f"{DEMO_ADMIN_USER}\t演示管理员\t管理员")
 

@@ -58,7 +58,7 @@ def coverage_items(stats: HealthStatistics) -> list[tuple[str, int, int, str]]:
         ("包保对象走访率", stats.care_targets_visited, stats.care_targets,
          "独居或需照护的老人，在设定天数内走访过的"),
         ("慢病按时随访率", stats.follow_up_on_time, stats.follow_up_patients,
-         "高血压、糖尿病、严重精神障碍患者，90 天内随访过的"),
+         "高血压、糖尿病、严重精神障碍患者，90 天内随访或年度体检过的"),
         ("65岁以上年度体检率", stats.yearly_checks_done, stats.aged_65_plus, "今年已做年度体检的"),
     ]
 
