@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -46,6 +45,7 @@ from chang_shan.accounts.permissions import Perm
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
+from chang_shan.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -124,27 +124,6 @@ def target_cells(target: CareTarget) -> tuple[str, ...]:
         target.caretaker_name or NO_CARETAKER,
         format_date(target.last_visit_on) or "未走访",
     )
-
-
-def _table(columns: tuple[str, ...], samples: tuple[str, ...], name: str) -> QTableWidget:
-    """A small read-only table; column widths from sample text (they follow the font size), the
-    last column stretches."""
-    table = QTableWidget(0, len(columns))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    metrics = table.fontMetrics()
-    for column, sample in enumerate(samples):
-        header.resizeSection(column, int(metrics.horizontalAdvance(sample) + metrics.horizontalAdvance("中") * 1.2))
-    header.setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
-    table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.4))
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]], ids: list[int]) -> None:
@@ -267,7 +246,7 @@ class CareScreen(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._target_selected)
         self.table.openRequested.connect(lambda _row: self._open_default())
         self.history_label = QLabel("包保记录")
-        self.history_table = _table(HISTORY_COLUMNS, HISTORY_SAMPLES, "careHistory")
+        self.history_table = read_only_table(HISTORY_COLUMNS, "careHistory", samples=HISTORY_SAMPLES)
         line = self.fontMetrics().height()
         return _split(Qt.Orientation.Vertical, self.table, _titled(self.history_label, self.history_table),
                       [30 * line, 9 * line])
@@ -288,7 +267,7 @@ class CareScreen(QWidget):
         self.caretaker_list.setAccessibleName("包保人")
         self.caretaker_list.currentItemChanged.connect(lambda *_args: self._caretaker_selected())
         self.elders_label = QLabel("请在左边选择一位包保人。")
-        self.elders_table = _table(ELDER_COLUMNS, ELDER_SAMPLES, "caretakerElders")
+        self.elders_table = read_only_table(ELDER_COLUMNS, "caretakerElders", samples=ELDER_SAMPLES)
         self.elders_table.itemSelectionChanged.connect(self._update_actions)
         self.elders_table.doubleClicked.connect(lambda _index: self._open_default())
         em = self.fontMetrics().horizontalAdvance("中")

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 from chang_shan.accounts.permissions import Perm
 from chang_shan.health.finder import LIMIT, QUICK_FILTERS
 from chang_shan.ui import ops as ops_module
-from chang_shan.ui.widgets.health_record import HealthRecordPanel, fit_columns, read_only_table
+from chang_shan.ui.widgets.health_record import HealthRecordPanel
+from chang_shan.ui.widgets.tables import fit_columns, read_only_table
 from chang_shan.ui.widgets.health_stats import HealthStatsView
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class HealthScreen(QWidget):
         self.count_label.setObjectName("count")
         self.count_label.setStyleSheet("color: #555555;")
         self.count_label.setWordWrap(True)
-        self.people = read_only_table(LIST_COLUMNS, 2, "people")
+        self.people = read_only_table(LIST_COLUMNS, "people", stretch=2)
         self.people.itemSelectionChanged.connect(self._on_selection_changed)
 
         left = QWidget()

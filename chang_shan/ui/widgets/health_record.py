@@ -9,10 +9,8 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -28,6 +26,7 @@ from chang_shan.health import codes
 from chang_shan.health.shapes import ProfileDetail, ProfileInput, SelfCareDetail, VisitRow
 from chang_shan.population.query import ResidentRow
 from chang_shan.ui.dialogs.health_fields import heading
+from chang_shan.ui.widgets.tables import fit_columns, read_only_table
 
 VISIT_COLUMNS = ("日期", "方式", "目的", "随访人", "血压", "血糖", "情况记录", "下次随访")
 SELF_CARE_COLUMNS = ("评估日期", "进餐", "梳洗", "穿衣", "如厕", "活动", "总分", "等级", "评估人", "备注")
@@ -131,26 +130,6 @@ def self_care_cells(detail: SelfCareDetail) -> tuple[str, ...]:
     )
 
 
-def read_only_table(columns: tuple[str, ...], stretch: int, name: str) -> QTableWidget:
-    """Rows picked one at a time, never edited; ``stretch`` takes the room left (see fit_columns)."""
-    table = QTableWidget(0, len(columns))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(int(table.fontMetrics().height() * 1.6))
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    for column in range(len(columns)):
-        mode = QHeaderView.ResizeMode.Stretch if column == stretch else QHeaderView.ResizeMode.Interactive
-        header.setSectionResizeMode(column, mode)
-    table.setProperty("stretchColumn", stretch)
-    return table
-
-
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
     table.setRowCount(len(rows))
     for r, cells in enumerate(rows):
@@ -159,17 +138,6 @@ def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
             item.setToolTip(text)
             table.setItem(r, c, item)
     fit_columns(table)
-
-
-def fit_columns(table: QTableWidget) -> None:
-    """Every column but the stretching one as wide as its contents plus some air
-    (ResizeToContents leaves the text touching the grid lines)."""
-    air = table.fontMetrics().horizontalAdvance("中")
-    stretch = table.property("stretchColumn")
-    for column in range(table.columnCount()):
-        if column != stretch:
-            table.resizeColumnToContents(column)
-            table.setColumnWidth(column, table.columnWidth(column) + air)
 
 
 class HealthRecordPanel(QWidget):
@@ -222,7 +190,7 @@ class HealthRecordPanel(QWidget):
         self.no_profile.setStyleSheet("color: #555555;")
         self.no_profile.setWordWrap(True)
 
-        self.visits = read_only_table(VISIT_COLUMNS, 6, "visits")
+        self.visits = read_only_table(VISIT_COLUMNS, "visits", stretch=6)
         self.visits.doubleClicked.connect(lambda index: self._visit_action(index.row(), self.editVisit))
         self.edit_visit_button = QPushButton("修改所选随访")
         self.edit_visit_button.setObjectName("editVisit")
@@ -242,7 +210,7 @@ class HealthRecordPanel(QWidget):
             visit_buttons.addWidget(button)
         if can_edit:
             visit_layout.addLayout(visit_buttons)
-        self.self_care = read_only_table(SELF_CARE_COLUMNS, 9, "selfCareHistory")
+        self.self_care = read_only_table(SELF_CARE_COLUMNS, "selfCareHistory", stretch=9)
         self.history_tabs = QTabWidget()
         self.history_tabs.setObjectName("historyTabs")
         self.history_tabs.addTab(visit_page, "随访记录")

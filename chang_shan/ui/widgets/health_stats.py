@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from chang_shan.health.codes import CHRONIC_CODES, SELF_CARE_LEVELS, disease
-from chang_shan.ui.widgets.health_record import fit_columns
+from chang_shan.ui.widgets.tables import fit_columns
 
 if TYPE_CHECKING:
     from chang_shan.health.stats import HealthStatistics
