@@ -122,7 +122,8 @@ def no_caretaker(session: Session, on: date) -> list[TodayItem]:
     for target in without_caretaker(session, on):
         age = f"{target.age} 岁 " if target.age is not None else ""
         text = f"{age}{'、'.join(target.reasons)}，尚无包保人"
-        items.append(TodayItem(target.resident_id, target.name, text, None, None, ("resident", target.resident_id)))
+        # ('care', id): the elder on the 包保关怀 screen, where 指定包保人 is one key away
+        items.append(TodayItem(target.resident_id, target.name, text, None, None, ("care", target.resident_id)))
     return items
 
 

@@ -15,7 +15,8 @@ class TodayItem:
     due_on: date | None = None
     days_overdue: int | None = None  # None when the item is not a due date (a birthday, no caretaker)
     # What one click opens: ('resident', id) the resident's record, ('health', id) the health
-    # record, or a later ledger's own kind ('request', id) …
+    # record, ('care', id) the elder on the 包保关怀 screen, or a later ledger's own kind
+    # ('request', id) …
     target: tuple[str, int] | None = None
 
 

@@ -247,6 +247,10 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(self.screens.index(screen))
 
     def focus_search(self) -> None:
+        """Ctrl+F: the 居民健康库's own resident search there, the 万家数据库's anywhere else."""
+        if self.current_screen is self.health and self.health.allowed:
+            self.health.focus_search()
+            return
         self.show_screen(self.population)
         self.population.focus_search()
 
@@ -256,10 +260,14 @@ class MainWindow(QMainWindow):
 
     def open_record(self, kind: str, record_id: int) -> None:
         """Open what a today-list item points at: ('resident', id) the resident's record,
-        ('health', id) the health record (the resident's record for users without 居民健康库)."""
+        ('health', id) the health record (the resident's record for users without 居民健康库),
+        ('care', id) the elder selected on 包保关怀."""
         if kind == "health" and self.can(Perm.HEALTH):
             self.show_screen(self.health)
             self.health.open_resident(record_id)
+        elif kind == "care":
+            self.show_screen(self.care)
+            self.care.open_resident(record_id)
         elif kind in ("resident", "health"):
             self.show_screen(self.population)
             self.population.open_resident(record_id)

@@ -77,7 +77,7 @@ def test_json_for_a_health_worker(data_dir: Path, people: dict[str, int]) -> Non
         "11月1日 101 岁生日", "11月5日 90 岁生日", "11月23日 80 岁生日", "11月30日 100 岁生日"]
     assert sections["birthdays"]["items"][2]["due_on"] == "2026-11-23"
     assert sections["birthdays"]["items"][2]["days_overdue"] is None
-    assert sections["no_caretaker"]["items"][0]["target"] == ["resident", people["钱秀英"]]
+    assert sections["no_caretaker"]["items"][0]["target"] == ["care", people["钱秀英"]]
 
 
 def test_a_grid_worker_without_health_permission(data_dir: Path) -> None:

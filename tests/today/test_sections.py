@@ -55,7 +55,7 @@ def test_everything_for_a_health_worker(town: Town, town_db: Database) -> None:
     assert [n for n, _t, _d in _items(today, "birthdays")] == ["李寿山", "钱秀英", "赵德福", "孙玉珍"]
     assert today.section("birthdays").note == "11月满 80、90、100 岁及百岁以上的老人"
     assert _items(today, "no_caretaker") == [("钱秀英", "90 岁 独居，尚无包保人", None)]
-    assert _targets(today, "no_caretaker") == [("resident", people["钱秀英"])]
+    assert _targets(today, "no_caretaker") == [("care", people["钱秀英"])]
     assert today.total == 3 + 2 + 4 + 1
 
 

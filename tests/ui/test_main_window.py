@@ -95,7 +95,7 @@ def test_a_today_item_opens_the_resident(qtbot, window, town, fake_dialogs) -> N
     screen = window.population
     screen.filters.search.setText("张")  # 王淑芬 is not in the table now
     qtbot.waitUntil(lambda: not screen.filters.pending and window.ops.idle and screen.model.rowCount() == 3)
-    item = window.today.section_items()["no_caretaker"].child(0)
+    item = window.today.section_items()["not_visited"].child(0)
     window.today.tree.scrollToItem(item)
     where = window.today.tree.visualItemRect(item).center()
     qtbot.mouseClick(window.today.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
@@ -106,6 +106,23 @@ def test_a_today_item_opens_the_resident(qtbot, window, town, fake_dialogs) -> N
     assert screen.filters.search.text() == ""
     qtbot.waitUntil(lambda: screen.current_resident_id() == town.ids["王淑芬"] and window.ops.idle)
     assert screen.model.rowCount() == town.active
+
+
+def test_an_elder_without_caretaker_opens_on_the_care_screen(qtbot, window, town, fake_dialogs) -> None:  # noqa: ANN001
+    """无包保人的老人 → 包保关怀 with the elder selected, 指定包保人 ready (not the resident's form,
+    which has no way to assign a caretaker)."""
+    fake_dialogs.accept = False
+    wang = town.ids["王淑芬"]
+    window.care.only_missing.setChecked(True)
+    item = window.today.section_items()["no_caretaker"].child(0)
+    assert item.text(0) == "王淑芬"
+    window.today.tree.setCurrentItem(item)
+    qtbot.keyClick(window.today.tree, Qt.Key.Key_Return)
+    assert window.current_screen is window.care
+    assert window.sidebar.currentRow() == LEDGERS.index("包保关怀")
+    qtbot.waitUntil(lambda: window.care.current_elder_id() == wang and window.ops.idle)
+    assert window.care.tabs.currentIndex() == 0 and window.care.assign_action.isEnabled()
+    assert fake_dialogs.opened == []
 
 
 def test_an_overdue_visit_opens_the_health_record(qtbot, window, town) -> None:  # noqa: ANN001
@@ -168,6 +185,18 @@ def test_ctrl_f_focuses_search_from_anywhere(qtbot, window) -> None:  # noqa: AN
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen is window.population
     qtbot.waitUntil(lambda: window.population.filters.search.hasFocus())
+
+
+def test_ctrl_f_on_the_health_screen_searches_there(qtbot, window) -> None:  # noqa: ANN001
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.show_screen(window.health)
+    window.health.search.setText("zhang")
+    window.sidebar.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen is window.health  # not thrown over to 万家数据库
+    qtbot.waitUntil(lambda: window.health.search.hasFocus())
+    assert window.health.search.selectedText() == "zhang"  # typing replaces the last search
 
 
 def test_ctrl_n_on_the_health_screen_is_a_new_visit(qtbot, window, town, fake_dialogs) -> None:  # noqa: ANN001
