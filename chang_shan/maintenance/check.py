@@ -1,9 +1,11 @@
 """``chang-shan check``: is the database whole, and do the ledgers agree with themselves?
 
-Each check is a small function that yields ``Problem``s; ``run_checks`` runs them all, read-only,
-and never stops at the first problem (a check that cannot run is itself reported). Problems name
-the record (resident or household id and a readable label) and never show a full ID number: it is
-masked as everywhere else (``220103********1234``).
+Each check is a small function that yields ``Problem``s (``context``); ``run_checks`` runs them all,
+read-only, and never stops at the first problem (a check that cannot run is itself reported).
+Problems name the record (resident or household id and a readable label) and never show a full ID
+number: it is masked as everywhere else (``220103********1234``). ``check`` needs no sign-in, so
+the health and care checks (``health_checks``, ``care_checks``) say what is inconsistent, never a
+health value.
 
 The checks:
 
@@ -20,6 +22,17 @@ The checks:
                        recorded), nothing happens before birth, 已故/已迁出 have their dates.
 - ``roles``            no two current holders of the same post over the same scope; no current
                        post held by someone who has moved out or died.
+- ``health_codes``     居民健康库 codes are in their tables (``health.codes``): a profile's blood
+                       type, RH and other single answers, every multi-choice list ('1' 无 stands
+                       alone); a 既往史 line's category and disease code; 家族史 per relative.
+- ``self_care``        a self-care assessment's total is the sum of its items, and every item
+                       score is one the form offers.
+- ``visits``           a visit's next due date is after it; blood pressure has both values or
+                       neither, diastolic below systolic; no visit before birth or after death or
+                       moving out.
+- ``care_assignments`` 包保: ends on or after it starts; at most one open assignment per elder; none
+                       open whose elder or caretaker has moved out or died; nobody their own caretaker.
+- ``contacts``         each resident's emergency contacts are numbered 1…n, no gaps, no repeats.
 - ``search_index``     the search index (SQLite FTS5) has one entry per resident, with the
                        resident's current name.
 - ``audit_chain``      the audit trail's hash chain (``db.audit_chain``): an entry edited after it
@@ -30,36 +43,26 @@ Later ledgers add their checks to ``CHECKS``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from chang_shan.codes import HEAD_RELATION
 from chang_shan.db.database import Database
 from chang_shan.db.models import Building, Grid, Household, Movement, Resident, RoleAssignment, Unit
 from chang_shan.errors import ValidationError
+from chang_shan.maintenance import care_checks, health_checks
+from chang_shan.maintenance.context import ACTIVE, MAX_LISTED, CheckContext, CheckFunction, Problem
 from chang_shan.maintenance.stats import current_role
 from chang_shan.population import idnumber
 from chang_shan.population.addresses import household_address
 
-ACTIVE = "在册"
-MAX_LISTED = 50  # problems listed per check; the rest are counted
-
-
-@dataclass(frozen=True)
-class Problem:
-    check: str  # the check's key, e.g. "household_head"
-    message: str  # one line in Chinese, without full ID numbers
-    table: str | None = None
-    record_id: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "message": self.message, "table": self.table, "id": self.record_id}
+__all__ = ["CHECKS", "MAX_LISTED", "TITLES", "CheckContext", "CheckReport", "Problem", "run_checks"]
 
 
 @dataclass
@@ -100,58 +103,10 @@ class CheckReport:
         }
 
 
-@dataclass
-class _Context:
-    session: Session
-    today: date
-    _residents: dict[int, str] = field(default_factory=dict)
-    _households: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def sqlite(self) -> bool:
-        return self.session.get_bind().dialect.name == "sqlite"
-
-    def resident(self, resident_id: int) -> str:
-        """``居民 #12 王秀英（220103********1234）``."""
-        if resident_id not in self._residents:
-            row = self.session.execute(
-                select(Resident.name, Resident.id_number).where(Resident.id == resident_id)
-            ).first()
-            if row is None:
-                self._residents[resident_id] = f"居民 #{resident_id}（记录不存在）"
-            else:
-                masked = idnumber.mask(row.id_number)
-                self._residents[resident_id] = (
-                    f"居民 #{resident_id} {row.name}" + (f"（{masked}）" if masked else "")
-                )
-        return self._residents[resident_id]
-
-    def household(self, household_id: int) -> str:
-        """``户 #7 3号楼2单元301``."""
-        if household_id not in self._households:
-            row = self.session.execute(
-                select(Household.room, Building.name, Building.kind, Unit.name.label("unit"))
-                .join(Building, Building.id == Household.building_id, isouter=True)
-                .join(Unit, Unit.id == Household.unit_id, isouter=True)
-                .where(Household.id == household_id)
-            ).first()
-            if row is None:
-                label = f"户 #{household_id}（记录不存在）"
-            elif row.name is None:
-                label = f"户 #{household_id} {row.room}"
-            else:
-                label = f"户 #{household_id} {household_address(row.name, row.unit, row.room, row.kind)}"
-            self._households[household_id] = label
-        return self._households[household_id]
-
-
-CheckFunction = Callable[[_Context], Iterable[Problem]]
-
-
 # --- the checks --------------------------------------------------------------------------------
 
 
-def check_integrity(ctx: _Context) -> Iterator[Problem]:
+def check_integrity(ctx: CheckContext) -> Iterator[Problem]:
     if not ctx.sqlite:
         return
     rows = ctx.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
@@ -161,7 +116,7 @@ def check_integrity(ctx: _Context) -> Iterator[Problem]:
             yield Problem("integrity", f"数据库文件损坏：{message}")
 
 
-def check_foreign_keys(ctx: _Context) -> Iterator[Problem]:
+def check_foreign_keys(ctx: CheckContext) -> Iterator[Problem]:
     if not ctx.sqlite:
         return
     rows = ctx.session.connection().exec_driver_sql("PRAGMA foreign_key_check").all()
@@ -171,7 +126,7 @@ def check_foreign_keys(ctx: _Context) -> Iterator[Problem]:
         )
 
 
-def check_household_heads(ctx: _Context) -> Iterator[Problem]:
+def check_household_heads(ctx: CheckContext) -> Iterator[Problem]:
     head = aliased(Resident)
     rows = ctx.session.execute(
         select(Household.id, Household.head_id, head.id.label("found"), head.household_id,
@@ -218,7 +173,7 @@ def check_household_heads(ctx: _Context) -> Iterator[Problem]:
         )
 
 
-def check_resident_households(ctx: _Context) -> Iterator[Problem]:
+def check_resident_households(ctx: CheckContext) -> Iterator[Problem]:
     rows = ctx.session.execute(
         select(Resident.id, Resident.household_id, Household.id.label("found"), Household.dissolved_on)
         .join(Household, Household.id == Resident.household_id, isouter=True)
@@ -237,7 +192,7 @@ def check_resident_households(ctx: _Context) -> Iterator[Problem]:
         yield Problem("resident_household", message, "resident", row.id)
 
 
-def check_household_places(ctx: _Context) -> Iterator[Problem]:
+def check_household_places(ctx: CheckContext) -> Iterator[Problem]:
     rows = ctx.session.execute(
         select(Household.id, Household.unit_id, Building.kind, Building.name,
                Unit.building_id.label("unit_building"))
@@ -263,7 +218,7 @@ def check_household_places(ctx: _Context) -> Iterator[Problem]:
         yield Problem("household_place", message, "household", row.id)
 
 
-def check_id_numbers(ctx: _Context) -> Iterator[Problem]:
+def check_id_numbers(ctx: CheckContext) -> Iterator[Problem]:
     rows = ctx.session.execute(
         select(Resident.id, Resident.id_number, Resident.birth_date, Resident.sex_code)
         .where(Resident.id_number.is_not(None), Resident.id_number != "")
@@ -288,7 +243,7 @@ def check_id_numbers(ctx: _Context) -> Iterator[Problem]:
             yield Problem("id_number", f"{ctx.resident(row.id)}：性别与身份证号码不符。", "resident", row.id)
 
 
-def check_movements(ctx: _Context) -> Iterator[Problem]:
+def check_movements(ctx: CheckContext) -> Iterator[Problem]:
     previous = func.lag(Movement.on_date).over(partition_by=Movement.resident_id, order_by=Movement.id)
     ordered = (
         select(Movement.id, Movement.resident_id, Movement.on_date, previous.label("previous"))
@@ -333,7 +288,7 @@ def check_movements(ctx: _Context) -> Iterator[Problem]:
 
 
 
-def _scope_label(ctx: _Context, role: str, grid_id: int | None, building_id: int | None,
+def _scope_label(ctx: CheckContext, role: str, grid_id: int | None, building_id: int | None,
                  unit_id: int | None) -> str:
     session = ctx.session
     if grid_id is not None:
@@ -350,7 +305,7 @@ def _scope_label(ctx: _Context, role: str, grid_id: int | None, building_id: int
     return f"{label}（单元 #{unit_id}）"
 
 
-def check_roles(ctx: _Context) -> Iterator[Problem]:
+def check_roles(ctx: CheckContext) -> Iterator[Problem]:
     current = current_role(ctx.today)
     rows = ctx.session.execute(
         select(RoleAssignment.role, RoleAssignment.grid_id, RoleAssignment.building_id,
@@ -383,7 +338,7 @@ def check_roles(ctx: _Context) -> Iterator[Problem]:
                       "role_assignment", assignment_id)
 
 
-def _index_problem(ctx: _Context, ids: list[int], what: str) -> Problem:
+def _index_problem(ctx: CheckContext, ids: list[int], what: str) -> Problem:
     examples = "、".join(ctx.resident(i) for i in ids[:3])
     return Problem(
         "search_index", f"搜索索引中 {len(ids)} 位居民的{what}（如 {examples}）；请重建搜索索引。",
@@ -401,7 +356,7 @@ def _columns(connection, table: str) -> list[str]:  # noqa: ANN001 - a Connectio
     return [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({table})")]
 
 
-def check_search_index(ctx: _Context) -> Iterator[Problem]:
+def check_search_index(ctx: CheckContext) -> Iterator[Problem]:
     """Every resident (any status: the list can show people who moved out) has an entry, and
     the entry holds what ``search.index_row`` makes of the resident now; no entry lacks its
     resident. Compared column by column, so the check follows whatever the index holds."""
@@ -478,7 +433,7 @@ def check_search_index(ctx: _Context) -> Iterator[Problem]:
         )
 
 
-def check_audit_chain(ctx: _Context) -> Iterator[Problem]:
+def check_audit_chain(ctx: CheckContext) -> Iterator[Problem]:
     from chang_shan.db import audit_chain
 
     _count, problems = audit_chain.verify(ctx.session.connection(), limit=MAX_LISTED + 1)
@@ -495,6 +450,11 @@ CHECKS: list[tuple[str, str, CheckFunction]] = [
     ("id_number", "身份证号码", check_id_numbers),
     ("movements", "迁移记录", check_movements),
     ("roles", "三长任职", check_roles),
+    ("health_codes", "健康档案代码", health_checks.check_health_codes),
+    ("self_care", "自理能力评估", health_checks.check_self_care),
+    ("visits", "随访记录", health_checks.check_visits),
+    ("care_assignments", "包保", care_checks.check_care_assignments),
+    ("contacts", "紧急联系人", care_checks.check_contacts),
     ("search_index", "搜索索引", check_search_index),
     ("audit_chain", "审计记录", check_audit_chain),
 ]
@@ -505,7 +465,7 @@ def run_checks(db: Database, *, today: date | None = None) -> CheckReport:
     """Run every check read-only and collect what they find (see the module docstring)."""
     report = CheckReport()
     with db.reader() as session:
-        ctx = _Context(session, today or date.today())
+        ctx = CheckContext(session, today or date.today())
         for key, title, function in CHECKS:
             report.checks_run.append(key)
             listed = 0

@@ -6,6 +6,19 @@ dropped; later ledgers add theirs (in ``_COUNTERS`` below, one query each).
 
 "Active" means 在册 for people, not dissolved for households, and for posts: started on or before
 today and not yet ended (``end_on`` after today), the same rule as ``population.roles``.
+
+居民健康库 and 包保 counts follow the services' rules. Profiles, chronic patients (a 既往史 disease
+in ``health.codes.CHRONIC_CODES``) and 走失风险 count residents 在册; ``visits_last_year`` counts
+the visits made in the year up to and including today (one to someone who has since died still
+counts). A care target is 在册, 60 or older and living alone or dependent
+(``care.queries.is_care_target``), and has a caretaker when an assignment is in force today whose
+caretaker still lives here (as ``care.assignments.without_caretaker``).
+
+``chang-shan stats`` runs without signing in, on a database opened read-only
+(``Database.open_existing``): that is in line with the permission model because every value is a
+count over the whole community (no name, no ID number, no per-person value, no grid breakdown);
+who has which condition, or who has no caretaker, stays behind ``Perm.HEALTH`` / ``Perm.VIEW`` in
+the services.
 """
 
 from __future__ import annotations
@@ -13,12 +26,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
+from chang_shan.care.queries import active_on, is_care_target
 from chang_shan.db.models import (
     Building,
+    CareAssignment,
     Grid,
+    HealthCondition,
+    HealthProfile,
+    HealthVisit,
     Household,
     HouseholdTag,
     Movement,
@@ -28,6 +46,7 @@ from chang_shan.db.models import (
     RoleAssignment,
     Unit,
 )
+from chang_shan.health.codes import CHRONIC_CODES
 
 ACTIVE = "在册"
 PARTY_HOUSEHOLD_TAG = "党员家庭户"
@@ -120,6 +139,53 @@ def _roles(role: str | None = None) -> Callable[[Session, date], int]:
     return count
 
 
+def _with_profile(*conditions) -> Callable[[Session, date], int]:  # noqa: ANN001
+    def count(session: Session, _today: date) -> int:
+        return _count(
+            session,
+            select(func.count()).select_from(HealthProfile)
+            .join(Resident, Resident.id == HealthProfile.resident_id)
+            .where(Resident.status == ACTIVE, *conditions),
+        )
+
+    return count
+
+
+def _chronic_patients(session: Session, _today: date) -> int:
+    return _count(
+        session,
+        select(func.count(func.distinct(Resident.id)))
+        .select_from(Resident)
+        .join(HealthCondition, HealthCondition.resident_id == Resident.id)
+        .where(Resident.status == ACTIVE, HealthCondition.category == "疾病",
+               HealthCondition.code.in_(CHRONIC_CODES)),
+    )
+
+
+def _visits_last_year(session: Session, today: date) -> int:
+    return _count(
+        session,
+        select(func.count()).select_from(HealthVisit)
+        .where(HealthVisit.visited_on > shift_years(today, -1), HealthVisit.visited_on <= today),
+    )
+
+
+def _care_targets(*, without_caretaker: bool = False) -> Callable[[Session, date], int]:
+    def count(session: Session, today: date) -> int:
+        query = select(func.count()).select_from(Resident).where(is_care_target(today))
+        if without_caretaker:
+            caretaker = aliased(Resident)
+            query = query.where(~exists(
+                select(CareAssignment.id)
+                .join(caretaker, caretaker.id == CareAssignment.caretaker_id)
+                .where(CareAssignment.elder_id == Resident.id, active_on(CareAssignment, today),
+                       caretaker.status == ACTIVE)
+            ))
+        return _count(session, query)
+
+    return count
+
+
 # key → counter. The order is the order of the output.
 _COUNTERS: dict[str, Callable[[Session, date], int]] = {
     "grids": _rows(Grid),
@@ -149,6 +215,12 @@ _COUNTERS: dict[str, Callable[[Session, date], int]] = {
     "building_heads": _roles("楼栋长"),
     "unit_heads": _roles("单元长"),
     "movements": _rows(Movement),
+    "health_profiles": _with_profile(),
+    "chronic_patients": _chronic_patients,
+    "visits_last_year": _visits_last_year,
+    "care_targets": _care_targets(),
+    "care_without_caretaker": _care_targets(without_caretaker=True),
+    "wandering_risk": _with_profile(HealthProfile.wandering_risk.is_(True)),
 }
 
 
@@ -187,4 +259,10 @@ LABELS: dict[str, str] = {
     "building_heads": "楼栋长",
     "unit_heads": "单元长",
     "movements": "迁移记录",
+    "health_profiles": "健康档案（在册居民）",
+    "chronic_patients": "慢病患者",
+    "visits_last_year": "近一年随访",
+    "care_targets": "需包保老人",
+    "care_without_caretaker": "无包保人老人",
+    "wandering_risk": "走失风险",
 }

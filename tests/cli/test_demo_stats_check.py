@@ -78,6 +78,23 @@ def test_stats_json_counts_the_demo(built: tuple[Path, subprocess.CompletedProce
     assert counts["lone_elders"] > 500 and counts["organisations"] == 20
 
 
+def test_stats_json_counts_the_health_archive_as_the_demo_reported(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """Counts only, no sign-in needed; they agree with what ``demo`` printed (both run today)."""
+    data_dir, demo = built
+    profiles = int(re.search(r"健康档案 (\d+) 份", demo.stdout).group(1))
+    cared, uncared = map(int, re.search(r"包保老人 (\d+) 人（另有 (\d+) 人尚无包保人）", demo.stdout).groups())
+    result = run(data_dir, "stats", "--json")
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert counts["health_profiles"] == profiles
+    assert (counts["care_targets"], counts["care_without_caretaker"]) == (cared + uncared, uncared)
+    assert 0 < counts["wandering_risk"] < counts["chronic_patients"] < counts["health_profiles"]
+    assert counts["visits_last_year"] > counts["care_targets"]
+    assert all(isinstance(counts[key], int) for key in ("chronic_patients", "visits_last_year", "wandering_risk"))
+
+
 def test_stats_plain_text(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     data_dir, _ = built
     result = run(data_dir, "stats")
