@@ -127,7 +127,7 @@ class DemoSummary:
             f"  住户 {self.households} 户，在册居民 {self.residents} 人（60 岁及以上 {self.aged_60_plus} 人，占 {share:.1f}%）",
             f"  独居老人 {self.lone_elders} 人，党员家庭户 {self.party_households} 户，三长在任 {self.role_assignments} 人",
             f"  驻区单位 {self.organisations} 个；已迁出 {self.moved_out} 人，已故 {self.deceased} 人（保留历史）",
-            f"  健康档案 {self.health_profiles} 份，近一年随访记录 {self.health_visits} 条；"
+            f"  健康档案 {self.health_profiles} 份，随访和体检记录 {self.health_visits} 条；"
             f"包保老人 {self.care_assignments} 人（另有 {self.without_caretaker} 人尚无包保人），紧急联系人 {self.contacts} 位",
         ]
         if self.safety_copy is not None:
