@@ -15,21 +15,27 @@ from chang_shan.db.models.health import (
     HealthVisit,
 )
 from chang_shan.db.models.care import CareAssignment, ResidentContact
+from chang_shan.db.models.services import ServiceCategory, ServiceRequest, ServiceRequestEvent
+from chang_shan.db.models.canteen import CanteenMeal, CanteenMember
+from chang_shan.db.models.safety import DeviceInspection, SafetyDevice
 
 __all__ = [
     "AppMeta",
     "Base",
     "Building",
+    "CanteenMeal",
+    "CanteenMember",
     "CareAssignment",
     "ChangeRow",
     "ChangeSet",
+    "DeviceInspection",
     "Grid",
-    "Household",
     "HealthCondition",
     "HealthFamilyHistory",
     "HealthProfile",
     "HealthSelfCare",
     "HealthVisit",
+    "Household",
     "HouseholdTag",
     "Movement",
     "Organisation",
@@ -37,6 +43,10 @@ __all__ = [
     "ResidentContact",
     "ResidentGroup",
     "RoleAssignment",
+    "SafetyDevice",
+    "ServiceCategory",
+    "ServiceRequest",
+    "ServiceRequestEvent",
     "Unit",
     "UserAccount",
     "UserGrid",
