@@ -41,6 +41,8 @@ SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
         Setting("today.not_visited_days", "久未走访提醒天数", int, 30, 7, 365, "天"),
+        Setting("services.default_due_days", "服务请求默认办理天数", int, 3, 1, 60, "天"),
+        Setting("services.revisit_after_days", "完成后回访天数", int, 3, 1, 30, "天"),
     )
 }
 
