@@ -8,7 +8,10 @@ record of who changed what from which value to which).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,18 +23,21 @@ from chang_shan.errors import NotFound, PermissionDenied, ValidationError
 
 KEY_PREFIX = "setting."
 
-Value = int | str
+Value = int | str | Decimal
+
+CENT = Decimal("0.01")
+_MONEY = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 
 
 @dataclass(frozen=True)
 class Setting:
     key: str  # 'today.not_visited_days'
     label: str  # 久未走访提醒天数
-    kind: type  # int or str
+    kind: type  # int, str or Decimal (money in yuan, at most two decimals, stored as '7.00')
     default: Value
-    minimum: int | None = None  # int: smallest value; str: shortest length
-    maximum: int | None = None  # int: largest value; str: longest length
-    unit: str = ""  # 天 …
+    minimum: int | Decimal | None = None  # int/Decimal: smallest value; str: shortest length
+    maximum: int | Decimal | None = None  # int/Decimal: largest value; str: longest length
+    unit: str = ""  # 天, 元 …
 
     def describe(self, value: Value) -> str:
         return f"{value} {self.unit}".strip()
@@ -43,6 +49,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("today.not_visited_days", "久未走访提醒天数", int, 30, 7, 365, "天"),
         Setting("services.default_due_days", "服务请求默认办理天数", int, 3, 1, 60, "天"),
         Setting("services.revisit_after_days", "完成后回访天数", int, 3, 1, 30, "天"),
+        Setting("canteen.meal_price", "每餐价格", Decimal, Decimal("7.00"), Decimal("0.00"), Decimal("100.00"), "元"),
     )
 }
 
@@ -58,6 +65,8 @@ def _parse(setting: Setting, raw: object) -> Value:
     """``raw`` as the setting's type within its range, or ``ValidationError``."""
     if setting.kind is int:
         return _parse_int(setting, raw)
+    if setting.kind is Decimal:
+        return _parse_money(setting, raw)
     if not isinstance(raw, str):
         raise ValidationError({setting.key: f"{setting.label}应为文字。"})
     text = raw.strip()
@@ -83,6 +92,35 @@ def _parse_int(setting: Setting, raw: object) -> int:
     ):
         raise ValidationError({setting.key: problem})
     return raw
+
+
+def _parse_money(setting: Setting, raw: object) -> Decimal:
+    """Yuan with at most two decimals ('7', '7.5', '７．５０' from a Chinese input method), as a
+    ``Decimal`` quantized to fen. Floats are refused: money is never a float."""
+    problem = (f"{setting.label}应为 {setting.minimum}–{setting.maximum} {setting.unit}之间的金额，"
+               "最多两位小数。")
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip()
+        if not _MONEY.fullmatch(text):
+            raise ValidationError({setting.key: problem})
+        raw = Decimal(text)
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        raw = Decimal(raw)
+    if not isinstance(raw, Decimal) or not raw.is_finite():
+        raise ValidationError({setting.key: problem})
+    if (setting.minimum is not None and raw < setting.minimum) or (
+        setting.maximum is not None and raw > setting.maximum
+    ):
+        raise ValidationError({setting.key: problem})
+    value = raw.quantize(CENT)
+    if value != raw:
+        raise ValidationError({setting.key: problem})
+    return value.copy_abs() if value == 0 else value  # never '-0.00'
+
+
+def _plain(value: Value) -> int | str:
+    """A value as the audit event's JSON detail holds it (money as its text, '7.00')."""
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _stored(setting: Setting, text: str | None) -> Value:
@@ -126,4 +164,4 @@ def set_setting(session: Session, key: str, value: object) -> None:
     session.merge(AppMeta(key=KEY_PREFIX + key, value=str(new)))
     session.flush()
     record_event(session, "settings", f"修改设置 {setting.label}：{setting.describe(old)} → {setting.describe(new)}",
-                 detail={"key": key, "before": old, "after": new})
+                 detail={"key": key, "before": _plain(old), "after": _plain(new)})
