@@ -50,6 +50,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("services.default_due_days", "服务请求默认办理天数", int, 3, 1, 60, "天"),
         Setting("services.revisit_after_days", "完成后回访天数", int, 3, 1, 30, "天"),
         Setting("canteen.meal_price", "每餐价格", Decimal, Decimal("7.00"), Decimal("0.00"), Decimal("100.00"), "元"),
+        Setting("office.community_name", "社区名称", str, "", 0, 30),  # printed on statements
     )
 }
 
