@@ -23,7 +23,7 @@ Provider = Callable[[Session, date], list[TodayItem]]
 Note = str | Callable[[Session, date], str]
 
 # Modules that register sections when imported (like cli.COMMAND_MODULES).
-SECTION_MODULES: tuple[str, ...] = ("chang_shan.today.sections",)
+SECTION_MODULES: tuple[str, ...] = ("chang_shan.today.sections", "chang_shan.service_requests.today")
 
 
 @dataclass(frozen=True)
