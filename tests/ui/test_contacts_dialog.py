@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import func, select
 
 from chang_shan.accounts import users
@@ -166,3 +166,18 @@ def test_the_resident_screen_opens_the_contacts(qtbot, operations, db: Database,
     assert opened and opened[0].resident_id == town.wang
     assert [c.name for c in stored(db, town.wang)] == ["王小明"]
     qtbot.waitUntil(lambda: operations.idle and screen.current_resident_id() == town.wang)
+
+
+def test_tab_runs_down_the_lines_then_add_save_and_cancel(qtbot, db: Database, town: Community) -> None:  # noqa: ANN001
+    """As on screen: after the last line 添加联系人, then 保存 and 取消 (they were made first, so Tab
+    used to jump from the last line to 保存 and reach 添加联系人 only after 取消)."""
+    dialog = shown(qtbot, ContactsDialog(db, town.wang))
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    last = dialog.lines[-1]
+    last.remove.setFocus()
+    qtbot.waitUntil(last.remove.hasFocus)
+    order = []
+    for _step in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [dialog.add_button, dialog.save_button, dialog.cancel_button, dialog.lines[0].name]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
 from sqlalchemy import func, select
 
 from chang_shan.db.database import Database
@@ -296,3 +296,52 @@ def test_a_self_care_date_in_the_future_is_refused_in_the_dialog(qtbot, db: Data
     assert not dialog.save()
     assert dialog.form.error_text("assessed_on") == "评估日期不能晚于今天。"
     assert count(db, HealthSelfCare) == 0
+
+
+# --- keys and size -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["profile", "visit", "self_care"])
+def test_a_dialog_opens_on_its_first_field_not_on_save(qtbot, db: Database, town: Community, kind: str) -> None:  # noqa: ANN001
+    """保存 is the first widget each dialog makes; the focus must not start there (typing went
+    nowhere, and Enter saved the untouched form)."""
+    if kind == "profile":
+        dialog = shown(qtbot, HealthProfileDialog(db, town.wang))
+        first = dialog.blood_row.buttons["5"]  # 不详, chosen until the blood type is known
+    elif kind == "visit":
+        dialog = shown(qtbot, VisitDialog(db, town.wang))
+        first = dialog.date_edit
+    else:
+        dialog = shown(qtbot, SelfCareDialog(db, town.wang))
+        first = dialog.date_edit
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+    assert not dialog.save_button.hasFocus()
+
+
+def test_tab_goes_from_the_profile_tabs_to_the_first_field(qtbot, db: Database, town: Community) -> None:  # noqa: ANN001
+    dialog = shown(qtbot, HealthProfileDialog(db, town.wang))
+    bar = dialog.tabs.tabBar()
+    bar.setFocus()
+    qtbot.waitUntil(bar.hasFocus)
+    qtbot.keyClick(bar, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() in dialog.blood_row.buttons.values()  # not the page's scroll area
+
+
+def test_the_self_care_dialog_fits_a_1366_by_768_screen(qtbot, qapp, db: Database, town: Community) -> None:  # noqa: ANN001
+    """At the program's own font (CJK, 11 pt) one choice a line made it about 890 pixels tall:
+    保存 was off the screen. Two choices a line it fits, with room for a title bar and a task bar."""
+    from chang_shan.ui.app import ui_font
+
+    before = qapp.font()
+    qapp.setFont(ui_font())
+    try:
+        dialog = shown(qtbot, SelfCareDialog(db, town.wang))
+        assert dialog.sizeHint().height() <= 768 - 80
+        assert dialog.sizeHint().width() <= 1366 - 40
+        row = dialog.items["grooming"]
+        assert [row.layout().getItemPosition(row.layout().indexOf(b))[:2] for b in row.buttons.values()] == [
+            (0, 0), (0, 1), (1, 0), (1, 1)]  # by score: left to right, then down
+        for item in dialog.items.values():  # no choice cut short (a new window is at most 2/3 of the screen wide)
+            assert all(b.width() >= b.sizeHint().width() for b in item.buttons.values())
+    finally:
+        qapp.setFont(before)

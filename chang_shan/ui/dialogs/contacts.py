@@ -265,6 +265,10 @@ class ContactsDialog(FormDialog):
         self.add_button.setEnabled(len(self.lines) < MAX_CONTACTS)
         self.add_button.setToolTip("" if len(self.lines) < MAX_CONTACTS else "最多登记 5 位紧急联系人。")
         self.empty_label.setVisible(not self.lines)
+        # Tab as on screen: the last line, 添加联系人, 保存, 取消 (保存 and 取消 were made first).
+        chain = ([self.lines[-1].remove] if self.lines else []) + [self.add_button, self.save_button, self.cancel_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def values(self) -> list[ContactInput]:
         return [line.values() for line in self.lines]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -50,6 +51,9 @@ class RadioRow(QFrame):
         for index, (code, label) in enumerate(entries):
             button = QRadioButton(label, self)
             button.setObjectName(f"radio_{code}")
+            # Never narrower than its text: a window first shown at most 2/3 of the screen wide
+            # would otherwise cut the longer choices short.
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             self.group.addButton(button)
             self.buttons[code] = button
             row, column = divmod(index, columns) if columns else (0, index)
@@ -365,6 +369,7 @@ class TabbedForms:
         scroll.setWidget(page)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the tab bar to the first field
         form.on_leave = self._on_leave
         self.tabs.addTab(scroll, title)
         self.pages.append((scroll, form, title))

@@ -63,6 +63,8 @@ class HealthProfileDialog(HealthFormDialog):
         self._load(self.detail.data)
         self._loading = False
         self._initial = self.current_input()
+        # The first field, not 保存 (the first widget made): read-only, 关闭.
+        (self.blood_row.focus_target() if self.editable else self.cancel_button).setFocus()
 
     # -- building -------------------------------------------------------------------------------
     def _build(self) -> None:

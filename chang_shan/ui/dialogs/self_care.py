@@ -1,6 +1,10 @@
 """老年人生活自理能力评估: the five items of the form (进餐, 梳洗, 穿衣, 如厕, 活动) as groups of
 radio buttons with the form's own descriptions, and the total with its level as it is scored
-(0–3 可自理, 4–8 轻度依赖, 9–18 中度依赖, ≥19 不能自理)."""
+(0–3 可自理, 4–8 轻度依赖, 9–18 中度依赖, ≥19 不能自理).
+
+Each item's choices stand two to a line, in order of score (left to right, then down): one choice
+a line made the dialog about 890 pixels tall at the program's font, taller than a 1366×768
+screen, so 保存 was out of reach."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from chang_shan.ui.forms import DateField
 if TYPE_CHECKING:
     from chang_shan.db.database import Database
 
+CHOICE_COLUMNS = 2
 LEVEL_COLOURS = {"可自理": "#2e6b30", "轻度依赖": "#8a5a00", "中度依赖": "#b3261e", "不能自理": "#b3261e"}
 
 
@@ -35,6 +40,7 @@ class SelfCareDialog(HealthFormDialog):
         self._loading = False
         self._initial = self.current_input()
         self._update_total()
+        self.date_edit.setFocus()  # not 保存, the first widget made
 
     def _build(self) -> None:
         header = heading(f"{self.resident_name}　老年人生活自理能力评估")
@@ -50,7 +56,7 @@ class SelfCareDialog(HealthFormDialog):
 
         self.items: dict[str, RadioRow] = {}
         for field, item, choices in SELF_CARE_ITEMS:
-            row = RadioRow([(str(score), f"{text}（{score} 分）") for score, text in choices], columns=1)
+            row = RadioRow([(str(score), f"{text}（{score} 分）") for score, text in choices], columns=CHOICE_COLUMNS)
             row.setObjectName(field)
             row.set_code("0")
             form.add_row(field, item, row, focus=row.focus_target(), watch=row.buttons.values())
@@ -76,7 +82,6 @@ class SelfCareDialog(HealthFormDialog):
         form.add_row("note", "备注", self.note_edit)
         self.note_edit.textChanged.connect(lambda: self.field_changed("note"))
         self.body.addWidget(form, 1)
-        self.setMinimumWidth(720)
 
     def _item_changed(self, field: str) -> None:
         self._update_total()

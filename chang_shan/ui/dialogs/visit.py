@@ -49,6 +49,7 @@ class VisitDialog(HealthFormDialog):
         self._initial = self.current_input()
         if visit is None:
             self._propose_next_due()
+        self.date_edit.setFocus()  # not 保存, the first widget made (Enter there would save at once)
 
     # -- building -------------------------------------------------------------------------------
     def _build(self) -> None:
