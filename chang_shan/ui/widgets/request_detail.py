@@ -1,0 +1,138 @@
+"""The selected service request: what it is, where it stands, and its history (受理, 接单, 转派,
+办结, 回访, 重新打开, 修改 — each with the day and who did it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+
+from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
+from chang_shan.ui.models.request_table import status_text
+from chang_shan.ui.widgets.tables import read_only_table
+
+if TYPE_CHECKING:
+    from chang_shan.service_requests.shapes import RequestDetail
+
+HISTORY_COLUMNS = ("日期", "事项", "经办人", "说明")
+HISTORY_SAMPLES = ("2024-12-31", "重新打开", "欧阳春花（社区工作者）")
+# (key, label, spans both columns)
+FIELDS = (
+    ("for", "对象", False), ("address", "住址", False),
+    ("channel", "渠道", False), ("received", "受理", False),
+    ("due", "期限", False), ("status", "状态", False),
+    ("assignee", "负责", False), ("created_by", "受理人", False),
+    ("content", "内容", True), ("result", "办理结果", True), ("revisit", "回访", True),
+)
+
+
+def _bold(label: QLabel, scale: float = 1.0) -> QLabel:
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+class RequestDetailPanel(QWidget):
+    """``show_request(detail)`` or ``show_nothing(text)``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail: RequestDetail | None = None
+        self.title = _bold(QLabel(""), 1.15)
+        self.title.setObjectName("requestTitle")
+        self.note = QLabel("")
+        self.note.setObjectName("requestNote")
+        self.note.setStyleSheet("color: #555555;")
+        self.note.setWordWrap(True)
+        self.values: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        row = column = 0
+        for key, text, wide in FIELDS:
+            if wide and column:
+                row, column = row + 1, 0
+            label = QLabel(f"{text}：")
+            label.setStyleSheet("color: #555555;")
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            value = QLabel("")
+            value.setObjectName(f"detail_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(label, row, column * 2)
+            grid.addWidget(value, row, column * 2 + 1, 1, 3 if wide else 1)
+            self.values[key], self.labels[key] = value, label
+            if wide or column:
+                row, column = row + 1, 0
+            else:
+                column = 1
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.fields = QWidget()
+        self.fields.setLayout(grid)
+        self.history_label = QLabel("办理记录")
+        self.history = read_only_table(HISTORY_COLUMNS, "requestHistory", samples=HISTORY_SAMPLES)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.note)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.history_label)
+        layout.addWidget(self.history, 1)
+        self.show_nothing()
+
+    def show_nothing(self, text: str = "请在上面选择一项服务请求。") -> None:
+        self.detail = None
+        self.title.setText("")
+        self.note.setText(text)
+        self.note.show()
+        self.fields.hide()
+        self.history_label.hide()
+        self.history.hide()
+        self.history.setRowCount(0)
+
+    def show_request(self, detail: RequestDetail) -> None:
+        self.detail = detail
+        row = detail.row
+        self.title.setText(f"编号 {row.id}　{row.category}")
+        self.note.hide()
+        revisit = ""
+        if row.revisited_on is not None:
+            revisit = "　".join(p for p in (format_date(row.revisited_on), row.satisfaction or "", detail.revisit_note) if p)
+        values = {
+            "for": row.for_name, "address": row.address, "channel": row.channel,
+            "received": format_date(row.received_on), "due": format_date(row.due_on), "status": status_text(row),
+            "assignee": row.assignee_label or "（未派单）", "created_by": detail.created_by,
+            "content": row.content,
+            "result": "　".join(p for p in (format_date(row.completed_on), detail.result) if p),
+            "revisit": revisit,
+        }
+        for key, value in values.items():
+            self.values[key].setText(value)
+        late = bool(row.days_overdue)
+        for key in ("due", "status"):
+            self.values[key].setStyleSheet(f"color: {ERROR_COLOUR};" if late else "")
+        for key in ("result", "revisit"):
+            self.values[key].setVisible(bool(values[key]))
+            self.labels[key].setVisible(bool(values[key]))
+        self.fields.show()
+        events = list(reversed(detail.events))  # newest first
+        self.history_label.setText(f"办理记录（{len(events)} 条）")
+        self.history_label.show()
+        self.history.setRowCount(len(events))
+        for r, event in enumerate(events):
+            for c, text in enumerate((format_date(event.on_date), event.kind, event.user_name, event.text)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.history.setItem(r, c, item)
+        self.history.show()
+
+    def history_rows(self) -> list[tuple[str, ...]]:
+        return [tuple(self.history.item(r, c).text() for c in range(self.history.columnCount()))
+                for r in range(self.history.rowCount())]
