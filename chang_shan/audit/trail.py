@@ -486,3 +486,4 @@ def verify_chain(session: Session) -> tuple[int, list[audit_chain.ChainProblem]]
 # whenever the trail is read, whichever screen or command reads it).
 from chang_shan.health import audit_labels as _health_labels  # noqa: E402,F401
 from chang_shan.service_requests import audit_labels as _service_labels  # noqa: E402,F401
+from chang_shan.canteen import audit_labels as _canteen_labels  # noqa: E402,F401

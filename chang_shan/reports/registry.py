@@ -45,6 +45,9 @@ class ReportResult:
 REPORTS: dict[str, ReportInfo] = {
     "roster": ReportInfo("roster", "居民花名册", "网格、楼栋或单元的在册居民（身份证号和电话遮盖）",
                          "chang_shan.reports.roster", options=("grid", "building", "unit")),
+    "canteen_delivery": ReportInfo("canteen_delivery", "乐龄食堂送餐单",
+                                   "当天午餐、晚餐的送餐名单（按线路，每条线路一页）和堂食名单",
+                                   "chang_shan.reports.canteen"),
 }
 
 
