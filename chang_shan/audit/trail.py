@@ -485,5 +485,6 @@ def verify_chain(session: Session) -> tuple[int, list[audit_chain.ChainProblem]]
 # The health and care tables' labels (the ledger registers them; imported here so that they exist
 # whenever the trail is read, whichever screen or command reads it).
 from chang_shan.health import audit_labels as _health_labels  # noqa: E402,F401
+from chang_shan.safety import audit_labels as _safety_labels  # noqa: E402,F401
 from chang_shan.service_requests import audit_labels as _service_labels  # noqa: E402,F401
 from chang_shan.canteen import audit_labels as _canteen_labels  # noqa: E402,F401

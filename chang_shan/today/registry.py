@@ -23,7 +23,8 @@ Provider = Callable[[Session, date], list[TodayItem]]
 Note = str | Callable[[Session, date], str]
 
 # Modules that register sections when imported (like cli.COMMAND_MODULES).
-SECTION_MODULES: tuple[str, ...] = ("chang_shan.today.sections", "chang_shan.service_requests.today")
+SECTION_MODULES: tuple[str, ...] = ("chang_shan.today.sections", "chang_shan.safety.today",
+                                    "chang_shan.service_requests.today")
 
 
 @dataclass(frozen=True)

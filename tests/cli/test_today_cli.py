@@ -66,7 +66,7 @@ def test_json_for_a_health_worker(data_dir: Path, people: dict[str, int]) -> Non
     data = as_json(today(data_dir, "--json", "--date", "2026-11-21"))
     assert data["date"] == "2026-11-21"
     sections = {s["key"]: s for s in data["sections"]}
-    assert list(sections) == ["overdue_visits", "not_visited", "birthdays", "no_caretaker"]
+    assert list(sections)[:4] == ["overdue_visits", "not_visited", "birthdays", "no_caretaker"]
     assert data["total"] == sum(s["count"] for s in data["sections"]) == 10
     first = sections["overdue_visits"]["items"][0]
     assert first == {"resident_id": people["张立春"], "name": "张立春", "text": "高血压随访 逾期 81 天（应于 2026-09-01）",
@@ -82,7 +82,7 @@ def test_json_for_a_health_worker(data_dir: Path, people: dict[str, int]) -> Non
 
 def test_a_grid_worker_without_health_permission(data_dir: Path) -> None:
     data = as_json(today(data_dir, "--json", "--date", "2026-11-21", user="grid1man"))
-    sections = {s["key"]: [i["name"] for i in s["items"]] for s in data["sections"]}
+    sections = {s["key"]: [i["name"] for i in s["items"]] for s in data["sections"][:3]}  # (later ledgers follow)
     assert sections == {"not_visited": ["王淑芬"], "birthdays": ["李寿山", "赵德福", "孙玉珍"], "no_caretaker": []}
 
 
@@ -144,7 +144,7 @@ def test_the_demo_community(tmp_path_factory: pytest.TempPathFactory, tmp_path: 
     )
     assert added.returncode == 0, added.stderr
     data = as_json(today(demo, "--json", "--date", TODAY.isoformat()))
-    sections = {s["key"]: s["items"] for s in data["sections"]}
+    sections = {s["key"]: s["items"] for s in data["sections"][:4]}  # the built-in ones (later ledgers follow)
     assert list(sections) == ["overdue_visits", "not_visited", "birthdays", "no_caretaker"]
     assert all(sections.values()), {key: len(items) for key, items in sections.items()}
     for key in ("overdue_visits", "not_visited"):

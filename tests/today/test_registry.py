@@ -42,9 +42,10 @@ def extra_sections() -> Iterator[list[tuple[Session, date]]]:
 
 
 def test_built_in_sections_in_order() -> None:
-    assert [s.key for s in sections()] == BUILT_IN
-    assert [s.title for s in sections()] == ["逾期随访", "久未走访", "本月高龄生日", "无包保人的老人"]
-    assert [s.perm for s in sections()] == [Perm.HEALTH, Perm.VIEW, Perm.VIEW, Perm.VIEW]
+    # (later ledgers' sections follow these: chang_shan.safety.today …)
+    assert [s.key for s in sections()][:4] == BUILT_IN
+    assert [s.title for s in sections()][:4] == ["逾期随访", "久未走访", "本月高龄生日", "无包保人的老人"]
+    assert [s.perm for s in sections()][:4] == [Perm.HEALTH, Perm.VIEW, Perm.VIEW, Perm.VIEW]
 
 
 def test_a_key_is_registered_once() -> None:
@@ -62,7 +63,7 @@ def test_a_later_section_slots_in_by_order(db: Database, extra_sections: list) -
     on = date(2026, 5, 4)
     with db.reader() as s:
         today = build_today(s, on)
-    assert [sec.key for sec in today.sections] == ["not_visited", "loans", "birthdays", "no_caretaker"]
+    assert [sec.key for sec in today.sections][:4] == ["not_visited", "loans", "birthdays", "no_caretaker"]
     loans = today.section("loans")
     assert [i.name for i in loans.items] == ["丙", "乙", "丁", "甲", "戊"]
     assert loans.note == "2026 年到期"
@@ -86,7 +87,7 @@ def test_a_section_without_permission_is_not_even_run(db: Database, extra_sectio
 def test_all_sections_for_the_program_itself(db: Database, extra_sections: list) -> None:
     with db.reader() as s:  # SYSTEM: every permission
         today = build_today(s, date(2026, 5, 4))
-    assert [sec.key for sec in today.sections] == ["wills", *BUILT_IN[:2], "loans", *BUILT_IN[2:]]
+    assert [sec.key for sec in today.sections][:6] == ["wills", *BUILT_IN[:2], "loans", *BUILT_IN[2:]]
     assert today.as_json()["sections"][0] == {
         "key": "wills", "title": "遗嘱", "note": "", "count": 1,
         "items": [{"resident_id": None, "name": "己", "text": "己 的事", "due_on": None, "days_overdue": 1,

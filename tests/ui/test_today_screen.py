@@ -66,7 +66,7 @@ def test_sections_counts_and_items(qtbot, operations, place) -> None:  # noqa: A
     assert not screen.today_button.isEnabled()  # already on today
     assert not screen.busy.isVisible()
     headers = [screen.tree.topLevelItem(r) for r in range(screen.tree.topLevelItemCount())]
-    assert [h.text(0) for h in headers] == ["逾期随访（2）", "久未走访：无", "本月高龄生日（1）", "无包保人的老人：无"]
+    assert [h.text(0) for h in headers][:4] == ["逾期随访（2）", "久未走访：无", "本月高龄生日（1）", "无包保人的老人：无"]
     assert headers[1].text(1) == "超过 30 天未走访的独居或需照护老人"  # the section's note
     sections = screen.section_items()
     assert sections["overdue_visits"].font(0).bold()
@@ -137,7 +137,7 @@ def test_a_saved_change_rebuilds_the_list(qtbot, operations, place) -> None:  # 
 def test_without_health_permission_there_is_no_overdue_section(qtbot, db, operations, place) -> None:  # noqa: ANN001
     db.actor = actor_for("worker", "社区工作者")
     screen = open_screen(qtbot, operations)
-    assert list(screen.section_items()) == ["not_visited", "birthdays", "no_caretaker"]
+    assert list(screen.section_items())[:3] == ["not_visited", "birthdays", "no_caretaker"]
     assert "张立春" not in [screen.tree.topLevelItem(0).child(i).text(0)
                             for i in range(screen.tree.topLevelItem(0).childCount())]
 
@@ -184,7 +184,7 @@ def test_the_overview_jumps_to_a_section_and_choices_survive_a_reload(qtbot, ope
     register_section("test_many", "很多事项", lambda _s, _on: many, order=15, perm=Perm.VIEW)
     try:
         screen = open_screen(qtbot, operations)
-        assert screen.overview.text() == (
+        assert screen.overview.text().startswith(  # (later ledgers' sections follow)
             '共 <b>83</b> 项：<a href="#overdue_visits" style="color: #1f3f66;">逾期随访 2</a>　·　'
             '<a href="#test_many" style="color: #1f3f66;">很多事项 80</a>　·　'
             '<span style="color: #777777;">久未走访 无</span>　·　'
