@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -70,6 +71,15 @@ def summary(detail: RequestDetail) -> str:
     return f"编号 {row.id}　{row.category}　{row.for_name}　{short}"
 
 
+def show_page(pages: QStackedWidget, index: int) -> None:
+    """Show one page; the stack is as tall as that page, not as the tallest one."""
+    for i in range(pages.count()):
+        policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+        pages.widget(i).setSizePolicy(policy, policy)
+    pages.setCurrentIndex(index)
+    pages.updateGeometry()
+
+
 def _text_box(name: str, placeholder: str, lines: int) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setObjectName(name)
@@ -111,7 +121,7 @@ class WhoField(QWidget):
         layout.setSpacing(4)
         layout.addLayout(choice)
         layout.addWidget(self.pages)
-        self.person_button.toggled.connect(lambda on: self.pages.setCurrentIndex(0 if on else 1))
+        self.person_button.toggled.connect(lambda on: show_page(self.pages, 0 if on else 1))
         self.person_button.setChecked(True)
 
     def for_household(self) -> bool:
@@ -338,7 +348,7 @@ class AssigneePicker(QWidget):
         self.kind_row.set_code("worker")
 
     def _kind_changed(self) -> None:
-        self.pages.setCurrentIndex([code for code, _label in ASSIGNEE_KINDS].index(self.kind_row.code()))
+        show_page(self.pages, [code for code, _label in ASSIGNEE_KINDS].index(self.kind_row.code()))
 
     def assignee(self) -> Assignee | None:
         kind = self.kind_row.code()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.models.request_table import status_text
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from chang_shan.service_requests.shapes import RequestDetail
 
 HISTORY_COLUMNS = ("日期", "事项", "经办人", "说明")
-HISTORY_SAMPLES = ("2024-12-31", "重新打开", "欧阳春花（社区工作者）")
+HISTORY_SAMPLES = ("2024-12-31", "重新打开", "欧阳春花花")
 # (key, label, spans both columns)
 FIELDS = (
     ("for", "对象", False), ("address", "住址", False),
@@ -78,13 +78,19 @@ class RequestDetailPanel(QWidget):
         self.fields.setLayout(grid)
         self.history_label = QLabel("办理记录")
         self.history = read_only_table(HISTORY_COLUMNS, "requestHistory", samples=HISTORY_SAMPLES)
-        layout = QVBoxLayout(self)
+        about = QVBoxLayout()
+        about.addWidget(self.title)
+        about.addWidget(self.note)
+        about.addWidget(self.fields)
+        about.addStretch(1)
+        history = QVBoxLayout()
+        history.addWidget(self.history_label)
+        history.addWidget(self.history, 1)
+        layout = QHBoxLayout(self)  # what it is on the left, its history on the right
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.note)
-        layout.addWidget(self.fields)
-        layout.addWidget(self.history_label)
-        layout.addWidget(self.history, 1)
+        layout.setSpacing(16)
+        layout.addLayout(about, 1)
+        layout.addLayout(history, 1)
         self.show_nothing()
 
     def show_nothing(self, text: str = "请在上面选择一项服务请求。") -> None:
@@ -93,7 +99,7 @@ class RequestDetailPanel(QWidget):
         self.note.setText(text)
         self.note.show()
         self.fields.hide()
-        self.history_label.hide()
+        self.history_label.setText("")
         self.history.hide()
         self.history.setRowCount(0)
 
@@ -123,8 +129,7 @@ class RequestDetailPanel(QWidget):
             self.labels[key].setVisible(bool(values[key]))
         self.fields.show()
         events = list(reversed(detail.events))  # newest first
-        self.history_label.setText(f"办理记录（{len(events)} 条）")
-        self.history_label.show()
+        self.history_label.setText(f"办理记录（{len(events)} 条，最新的在上）")
         self.history.setRowCount(len(events))
         for r, event in enumerate(events):
             for c, text in enumerate((format_date(event.on_date), event.kind, event.user_name, event.text)):

@@ -67,7 +67,7 @@ class RequestStatsView(QScrollArea):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(12)
+        layout.setSpacing(8)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("年份："))
@@ -95,7 +95,7 @@ class RequestStatsView(QScrollArea):
         self.months.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.months.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.months.verticalHeader().hide()
-        self.months.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.6))
+        self.months.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.3))
         self.months.setProperty("stretchColumn", -1)
         self.months.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.months.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -95,7 +95,7 @@ class RequestsTab(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
         line = self.fontMetrics().height()
-        splitter.setSizes([22 * line, 16 * line])
+        splitter.setSizes([30 * line, 9 * line])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -279,8 +279,8 @@ class RequestsTab(QWidget):
         keep, self._select_after = self._select_after, None
         self.model.set_rows(rows)
         late = sum(1 for row in rows if row.days_overdue)
-        self.count.setText(f"共 {len(rows):,} 项" + (f"（只显示最新的 {LIMIT:,} 项）" if more else "")
-                           + (f"，逾期 {late:,} 项" if late else ""))
+        shown = f"最新的 {LIMIT:,} 项（更早的请用上面的条件查找）" if more else f"共 {len(rows):,} 项"
+        self.count.setText(shown + (f"，逾期 {late:,} 项" if late else ""))
         self._status = f"服务请求：{self.count.text()}"
         self.statusChanged.emit(self._status)
         row = self.model.row_of(keep)
