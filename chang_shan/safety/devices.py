@@ -64,7 +64,8 @@ def _device(session: Session, device_id: int, perm: Perm) -> SafetyDevice:
 
 def _grid_of(session: Session, device_id: int) -> int | None:
     place = Location()
-    return session.scalar(place.join(select(place.grid_id)).where(SafetyDevice.id == device_id))
+    query = place.join(select(place.grid_id).select_from(SafetyDevice))
+    return session.scalar(query.where(SafetyDevice.id == device_id))
 
 
 def _in_use(device: SafetyDevice, what: str) -> None:
