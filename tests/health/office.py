@@ -121,35 +121,37 @@ WATCHED = ("health_profile", "health_condition", "health_family_history", "healt
            "resident_contact", "care_assignment", "change_set", "change_row")
 
 
-def everything(db: Database) -> dict[str, list[tuple]]:
-    """Every row of the health and care tables and of the journal."""
+def everything(db: Database, tables: tuple[str, ...] = WATCHED) -> dict[str, list[tuple]]:
+    """Every row of ``tables`` (by default the health and care tables and the journal)."""
     with db.reader() as s:
         return {table: sorted((tuple(r) for r in s.execute(text(f"SELECT * FROM {table}"))), key=repr)
-                for table in WATCHED}
+                for table in tables}
 
 
-def matrix(text: str) -> dict[str, dict[str, str]]:
-    """``action  yes no hid …`` lines (one outcome per role of HEALTH_ROLES) as a table."""
+def matrix(text: str, roles: tuple[str, ...] = HEALTH_ROLES) -> dict[str, dict[str, str]]:
+    """``action  yes no hid …`` lines (one outcome per role of ``roles``) as a table."""
     table = {}
     for line in text.strip().splitlines():
         name, *outcomes = line.split()
-        assert len(outcomes) == len(HEALTH_ROLES), line
-        table[name] = dict(zip(HEALTH_ROLES, outcomes, strict=True))
+        assert len(outcomes) == len(roles), line
+        table[name] = dict(zip(roles, outcomes, strict=True))
     return table
 
 
 def cases(table: dict[str, dict[str, str]]) -> list:
-    return [pytest.param(action, role, table[action][role], id=f"{action}-{role}-{table[action][role]}")
-            for action in table for role in HEALTH_ROLES]
+    return [pytest.param(action, role, outcome, id=f"{action}-{role}-{outcome}")
+            for action in table for role, outcome in table[action].items()]
 
 
 def check_role(  # noqa: ANN001
     db: Database, actor: Actor | None, expected: str, *, write: bool, run, sees=None,
+    tables: tuple[str, ...] = WATCHED,
 ) -> None:
     """``yes``: done (a write adds one journal entry made by ``actor``; a read's result ``sees`` the
-    target); ``no``: ``PermissionDenied`` and nothing written; ``hid``: read, target filtered out."""
+    target); ``no``: ``PermissionDenied`` and nothing written to ``tables`` (with the journal's
+    change_set); ``hid``: read, target filtered out."""
     db.actor = actor
-    before = everything(db)
+    before = everything(db, tables)
     if expected == "no":
         with pytest.raises(PermissionDenied) as exc:
             if write:
@@ -161,13 +163,13 @@ def check_role(  # noqa: ANN001
         assert exc.value.message
         if actor is None:
             assert exc.value.message == "请先登录。"
-        assert everything(db) == before
+        assert everything(db, tables) == before
         return
     if write:
         assert expected == "yes"
         with db.transaction("测试") as s:
             run(s)
-        after = everything(db)
+        after = everything(db, tables)
         assert len(after["change_set"]) == len(before["change_set"]) + 1
         with db.reader() as s:
             newest = s.scalars(select(ChangeSet).order_by(ChangeSet.id.desc()).limit(1)).one()
@@ -176,7 +178,7 @@ def check_role(  # noqa: ANN001
     with db.reader() as s:
         result = run(s)
     assert sees(result) is (expected == "yes")
-    assert everything(db) == before
+    assert everything(db, tables) == before
 
 
 def check_action(db: Database, office: HealthOffice, role: str, expected: str, run, sees=None) -> None:  # noqa: ANN001
