@@ -192,3 +192,18 @@ def test_export_cancelled_in_the_file_dialog_writes_nothing(qtbot, db, screen, m
     assert screen.ops.idle
     with db.reader() as s:
         assert s.scalars(select(ChangeSet).where(ChangeSet.kind == "export")).first() is None
+
+
+def test_an_undone_change_is_marked_in_full(qtbot, db, screen) -> None:  # noqa: ANN001
+    from chang_shan.population import undo
+
+    with db.transaction("撤销：修改居民 李桂兰") as s:
+        undo.undo_last(s)
+    screen.apply()
+    settle(qtbot, screen)
+    qtbot.waitUntil(lambda: "撤销：修改居民 李桂兰" in shown(screen, 3))
+    kind = shown(screen, 2)[shown(screen, 3).index("修改居民 李桂兰")]
+    assert kind == "修改数据（已撤销）"
+    # the 类别 column holds it without cutting it to 修改数据（已…
+    metrics = screen.table.fontMetrics()
+    assert screen.table.columnWidth(2) >= metrics.horizontalAdvance(kind) + metrics.horizontalAdvance("中") // 2

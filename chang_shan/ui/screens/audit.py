@@ -308,7 +308,7 @@ class AuditScreen(QWidget):
         em = self.fontMetrics().horizontalAdvance("中")
         digits = self.fontMetrics().horizontalAdvance("2025-03-01 09:30")
         self.table.setColumnWidth(0, digits + em)
-        for column, width in enumerate((6, 7.5, 15, 5), start=1):
+        for column, width in enumerate((6, 10, 15, 5), start=1):  # 类别: 修改数据（已撤销） in full
             self.table.setColumnWidth(column, int(width * em))
         header.setStretchLastSection(True)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
