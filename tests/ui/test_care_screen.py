@@ -247,3 +247,29 @@ def test_a_read_only_user_sees_no_edit_actions(qtbot, db, town: Community, opera
     assert seen[0].lines[0].phone.text() == "139****0099"
     with db.reader(actor=SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(ChangeSet)) == changes  # the viewer wrote nothing
+
+
+def test_the_elders_get_the_room_on_a_1366_by_768_screen(qtbot, qapp, operations, town: Community) -> None:  # noqa: ANN001
+    """At the program's font, in the room the window gives the screen at 1366×768, the elders'
+    list is most of the page: the history below (usually one or two lines) took 216 of 504 pixels
+    and the list showed eight elders."""
+    from PySide6.QtWidgets import QSplitter
+
+    from chang_shan.ui.app import ui_font
+
+    before = qapp.font()
+    qapp.setFont(ui_font())
+    try:
+        widget = CareScreen(operations)
+        qtbot.addWidget(widget)
+        widget.resize(1230, 700)  # 1366×768 less the sidebar, the menu and the status bar
+        widget.show()
+        widget.start()
+        qtbot.waitUntil(lambda: operations.idle and widget.grid.count() > 1)
+        splitter = widget.table.parentWidget()
+        assert isinstance(splitter, QSplitter)
+        elders, history = splitter.sizes()
+        assert elders >= 2 * history
+        assert history >= widget.history_table.horizontalHeader().height() + 2 * widget.table.rowHeight(0)
+    finally:
+        qapp.setFont(before)

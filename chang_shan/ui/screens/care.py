@@ -249,7 +249,7 @@ class CareScreen(QWidget):
         self.history_table = read_only_table(HISTORY_COLUMNS, "careHistory", samples=HISTORY_SAMPLES)
         line = self.fontMetrics().height()
         return _split(Qt.Orientation.Vertical, self.table, _titled(self.history_label, self.history_table),
-                      [30 * line, 9 * line])
+                      [30 * line, 6 * line])  # history: title, header, two lines or so
 
     def _target_widths(self) -> None:
         metrics = self.table.fontMetrics()
