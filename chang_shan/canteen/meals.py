@@ -3,7 +3,7 @@ the record of who was served.
 
 ``record_meal`` writes one ``CanteenMeal`` row per person served, at the price set then
 (``canteen.meal_price``); recording the same meal again replaces that day's record with the new
-list (rows of people still on it keep their price). Only members taking that
+list (rows of people still on it stay as they were, price included). Only members taking that
 meal on that day, living here then, may be recorded.
 
 Access: reading needs ``Perm.VIEW``, recording ``Perm.EDIT``; a 网格员 sees and records the residents
@@ -19,7 +19,7 @@ from itertools import groupby
 from sqlalchemy import exists, select, union
 from sqlalchemy.orm import Session
 
-from chang_shan.accounts.permissions import Perm, actor_of, require
+from chang_shan.accounts.permissions import Actor, Perm, actor_of, require
 from chang_shan.canteen.money import to_fen, yuan
 from chang_shan.canteen.queries import (
     by_address, check_meal, in_scope, member_on, present_on, route_key, shown_phone, takes,
@@ -32,7 +32,7 @@ from chang_shan.population import access
 from chang_shan.settings import get_setting
 
 PRICE_SETTING = "canteen.meal_price"
-EAT_IN, DELIVERY = "堂食", "送餐"
+DELIVERY = "送餐"
 
 
 def meal_price(session: Session) -> Decimal:
@@ -134,14 +134,11 @@ def record_meal(session: Session, on: date, meal: str, served_resident_ids: list
         in_scope(session, _served(on, meal).join(Resident, Resident.id == CanteenMeal.resident_id))
     ).all()
     kept = set()
-    for row in existing:
-        member = members.get(row.resident_id)
-        if member is None:
+    for row in existing:  # as served: way, route and price stay
+        if row.resident_id in wanted:
+            kept.add(row.resident_id)
+        else:
             session.delete(row)
-            continue
-        kept.add(row.resident_id)
-        if (row.mode, row.route) != (member.mode, member.route):  # the way changed since it was recorded
-            row.mode, row.route = member.mode, member.route
     price_fen = to_fen(meal_price(session))
     for resident_id in sorted(wanted - kept):
         member = members[resident_id]
@@ -151,14 +148,13 @@ def record_meal(session: Session, on: date, meal: str, served_resident_ids: list
     return len(wanted)
 
 
-def _check_grids(session: Session, actor, resident_ids: set[int]) -> None:  # noqa: ANN001
+def _check_grids(session: Session, actor: Actor, resident_ids: set[int]) -> None:
     """A 网格员 records only residents of their grids."""
     if not resident_ids:
         return
-    query = Whereabouts()
+    place = Whereabouts()
     rows = session.execute(
-        query.join(select(Resident.id, query.grid_id.label("grid_id")))
-        .where(Resident.id.in_(sorted(resident_ids)))
+        place.join(select(Resident.id, place.grid_id.label("grid_id"))).where(Resident.id.in_(sorted(resident_ids)))
     ).all()
     if any(not access.covers(actor, row.grid_id) for row in rows):
         raise PermissionDenied(access.OUTSIDE_GRIDS)

@@ -172,13 +172,15 @@ def list_members(
 
 
 def routes(session: Session, *, today: date | None = None) -> list[str]:
-    """The delivery routes of memberships not yet stopped, in their natural order (一号线, 二号线 …).
+    """The delivery routes of memberships not yet stopped (of people still living here), in their
+    natural order (一号线, 二号线 …).
     Every route, whatever the user's grids: route names are not personal."""
     require(session, Perm.VIEW)
     today = today or date.today()
     names = session.scalars(
-        select(CanteenMember.route).distinct()
-        .where(CanteenMember.route != "", or_(CanteenMember.end_on.is_(None), CanteenMember.end_on > today))
+        select(CanteenMember.route).distinct().join(Resident, Resident.id == CanteenMember.resident_id)
+        .where(CanteenMember.route != "", or_(CanteenMember.end_on.is_(None), CanteenMember.end_on > today),
+               present_on(today))
     ).all()
     return sorted(names, key=route_key)
 

@@ -110,6 +110,11 @@ def test_served_lines_stay_as_they_were_served(cdb: Database, canteen_office: Ca
         (("张立春", True),),
         (("一号线", (("赵桂芝", True), ("王淑芬", True))), ("二号线", (("刘明", True),))),
     )
+    with pytest.raises(ValidationError):  # 赵桂芝 no longer counts as a member that day
+        _record(cdb, RECORDED, "午餐", [town.zhang, town.wang, canteen_office.liu, canteen_office.zhao])
+    _record(cdb, RECORDED, "午餐", [town.zhang, town.wang, canteen_office.liu])
+    assert _rows(cdb, RECORDED, "午餐")[town.zhang][2:] == ("堂食", "")  # recorded again: still as served
+    assert canteen_office.zhao not in _rows(cdb, RECORDED, "午餐")
     assert _shape(_list(cdb, NEXT, "午餐")) == (  # from now on: 张立春 delivered, 赵桂芝 gone
         (), (("一号线", (("王淑芬", None),)), ("二号线", (("张立春", None), ("刘明", None)))),  # 3号楼 first
     )

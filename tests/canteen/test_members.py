@@ -215,6 +215,10 @@ def test_routes_in_use_in_natural_order(cdb: Database, canteen_office: CanteenOf
         members.end_membership(s, canteen_office.member_of[canteen_office.liu], date(2025, 3, 1), today=TODAY)
     with cdb.reader() as s:
         assert members.routes(s, today=TODAY) == ["一号线", "十号线", "十一号线"]  # 二号线: nobody left on it
+    with cdb.transaction("迁出") as s:
+        residents.move_out(s, town.son, on_date=date(2025, 3, 15))
+    with cdb.reader() as s:
+        assert members.routes(s, today=TODAY) == ["一号线", "十号线"]  # 张伟 moved away with 十一号线
 
 
 def test_route_key() -> None:

@@ -5,9 +5,11 @@ who may print them, and the audit event (no personal values in its detail)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from chang_shan.errors import PermissionDenied, ValidationError
 from chang_shan.population import residents
 from chang_shan.reports import canteen, registry
 from chang_shan.settings import set_setting
+from tests.accounts.office import PASSWORD, copy_office
 from tests.canteen.office import RECORDED, TODAY, ZHAO_PHONE, CanteenOffice
 from tests.exports.people import RARE_NAME, events
 from tests.population.community import KUANCHENG, id_number, person
@@ -204,3 +207,16 @@ def test_the_named_report(cdb: Database, tmp_path: Path) -> None:
     assert subprocess.run(["pdftoppm", "-r", "20", "-png", "-f", "1", "-l", "1", str(tmp_path / "today.pdf"),
                            str(tmp_path / "page")], check=True).returncode == 0
     assert list(tmp_path.glob("page*.png"))
+
+
+def test_the_command_line(canteen_office: CanteenOffice, tmp_path: Path) -> None:
+    folder = copy_office(canteen_office.health.base, tmp_path / "data").root
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHANG_SHAN_")}
+    env.update(PYTHONIOENCODING="utf-8", CHANG_SHAN_USER="viewer", CHANG_SHAN_PASSWORD=PASSWORD)
+    out = tmp_path / "today.pdf"
+    done = subprocess.run([sys.executable, "-m", "chang_shan", "--data-dir", str(folder), "report", "canteen_delivery",
+                           "--out", str(out)], capture_output=True, encoding="utf-8", env=env, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"已生成乐龄食堂送餐单（{date.today():%Y-%m-%d} 午餐、晚餐，8 人，6 页）：{out}"
+    assert int(pdfinfo(out)["Pages"]) == 6  # every member, today as on any day since 2025
