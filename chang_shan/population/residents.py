@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from chang_shan import codes
 from chang_shan.accounts.permissions import Perm, actor_of, require
-from chang_shan.db.models import CareAssignment, ChangeRow, ChangeSet, Household, Movement, Resident, ResidentGroup
+from chang_shan.db.models import CanteenMember, CareAssignment, ChangeRow, ChangeSet, Household, Movement, Resident, ResidentGroup
 from chang_shan.db.models.people import RESIDENCE_TYPES
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.population import access, idnumber, roles, search
@@ -373,6 +373,7 @@ def _end_residence(
     _leave_household(session, resident)
     roles.end_roles_of(session, resident_id, end_on=on_date)
     _end_care(session, resident_id, on_date)
+    _end_canteen(session, resident_id, on_date)
     resident.status = status
     setattr(resident, date_field, on_date)
     session.add(Movement(resident_id=resident.id, kind=kind, on_date=on_date,
@@ -392,6 +393,19 @@ def _end_care(session: Session, resident_id: int, on_date: date) -> None:
     ).all()
     for assignment in open_assignments:
         assignment.end_on = max(on_date, assignment.start_on)
+
+
+def _end_canteen(session: Session, resident_id: int, on_date: date) -> None:
+    """A canteen membership (乐龄食堂) stops the day the member leaves or dies (``end_on`` is the
+    first day without meals); one planned to start later is closed where it starts."""
+    memberships = session.scalars(
+        select(CanteenMember).where(
+            CanteenMember.resident_id == resident_id,
+            or_(CanteenMember.end_on.is_(None), CanteenMember.end_on > on_date),
+        )
+    ).all()
+    for member in memberships:
+        member.end_on = max(on_date, member.start_on)
 
 
 def resident_detail(session: Session, resident_id: int, *, today: date | None = None) -> ResidentDetail:
