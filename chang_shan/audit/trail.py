@@ -14,7 +14,7 @@ the same way, and is itself recorded as an ``export`` event.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -90,13 +90,21 @@ _DETAIL_LABELS = {
 }
 
 
-def register_table(table: str, label: str, fields: dict[str, str], *, restricted: Perm | None = None) -> None:
+# Per table and column: the stored value in words (a code as its label: 血型 3 → O型).
+VALUE_LABELS: dict[str, dict[str, Callable[[Any], str]]] = {}
+
+
+def register_table(table: str, label: str, fields: dict[str, str], *, restricted: Perm | None = None,
+                   values: dict[str, Callable[[Any], str]] | None = None) -> None:
     """A later ledger's table: its name and field labels on the audit screen (and, for health or
-    will data, the permission needed to see its values)."""
+    will data, the permission needed to see its values); ``values`` turns a column's stored value
+    into words (a code into its label)."""
     TABLE_LABELS[table] = label
     FIELD_LABELS.setdefault(table, {}).update(fields)
     if restricted is not None:
         RESTRICTED_PREFIXES[table] = restricted
+    if values:
+        VALUE_LABELS.setdefault(table, {}).update(values)
 
 
 @dataclass(frozen=True)
@@ -316,6 +324,9 @@ class _Shower:
         value = _decode(value)
         if value is None or value == "":
             return "（空）"
+        in_words = VALUE_LABELS.get(table, {}).get(column)
+        if in_words is not None:
+            return self.text(in_words(value))
         if column == "id_number":
             return idnumber.mask(str(value))
         if column in _PHONE_FIELDS or column.endswith("_phone"):

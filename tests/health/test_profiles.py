@@ -315,7 +315,8 @@ def test_a_save_is_in_the_audit_trail_readable_only_with_the_health_permission(
 ) -> None:
     zhang = health_office.town.zhang
     detail = read(db, zhang)
-    data = replace(detail.data, blood_type="3", family_doctor_phone="13904310077",
+    data = replace(detail.data, blood_type="3", family_doctor_phone="13904310077", allergies=["2", "5"],
+                   allergy_other="头孢类",
                    conditions=[*detail.data.conditions, ConditionInput("疾病", "3", on_date=date(2020, 5, 1))])
     with db.transaction("修改健康档案 张立春") as s:
         profiles.save_profile(s, zhang, data, expected_version=detail.version)
@@ -323,9 +324,11 @@ def test_a_save_is_in_the_audit_trail_readable_only_with_the_health_permission(
     with db.reader() as s:
         newest = trail.list_entries(s, resident_id=zhang, limit=1)[0]
     assert (newest.action, newest.user, newest.resident_name) == ("修改健康档案 张立春", "nurse", "张立春")
-    assert "健康档案 #" in newest.summary and "血型：1 → 3" in newest.summary
+    # codes in words, as on the paper form (not 血型：1 → 3, 药物过敏史：[] → ['2', '5'])
+    assert "健康档案 #" in newest.summary and "血型：A型 → O型" in newest.summary
+    assert "→ 青霉素、其他" in newest.summary and "其他过敏药物：（空） → 头孢类" in newest.summary
     assert "家庭医生电话：（空） → 139****0077" in newest.summary
-    assert "新增既往史" in newest.summary and "疾病 3" in newest.summary
+    assert "新增既往史" in newest.summary and "疾病 糖尿病" in newest.summary
     db.actor = health_office.actors["admin"]
     with db.reader() as s:
         hidden = trail.list_entries(s, resident_id=zhang, limit=1)[0]
