@@ -87,6 +87,7 @@ _DETAIL_LABELS = {
     "ledger": "台账", "rows": "行数", "file": "文件", "format": "格式", "revealed": "含完整信息",
     "grid": "网格", "scope": "范围", "include_inactive": "含非在册", "fields": "字段", "field": "字段",
     "count": "数量", "filters": "筛选条件", "report": "报表", "reason": "原因", "table": "表",
+    "key": "设置",
 }
 
 
@@ -392,6 +393,8 @@ class _Shower:
                 if before.get(key) != after.get(key):
                     parts.append(f"{_DETAIL_LABELS.get(key, key)}：{self._plain(key, before.get(key))} → "
                                  f"{self._plain(key, after.get(key))}")
+        elif "after" in detail and before != after:  # one value (a setting): 30 → 45
+            parts.append(f"{self._plain('', before)} → {self._plain('', after)}")
         return "，".join(parts)
 
     def _plain(self, key: str, value: Any) -> str:
@@ -409,6 +412,11 @@ class _Shower:
             return self.grid_names.get(value, f"网格 #{value}")
         if key in ("field", "fields"):
             return FIELD_LABELS["resident"].get(str(value), str(value))
+        if key == "key":  # a setting: its name, not today.not_visited_days
+            from chang_shan.settings import SETTINGS
+
+            setting = SETTINGS.get(str(value))
+            return setting.label if setting is not None else str(value)
         return self.text(str(value))
 
 

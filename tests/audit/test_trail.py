@@ -284,3 +284,14 @@ def test_event_details_name_fields_and_grids_in_chinese(db) -> None:  # noqa: AN
         summaries = [row.summary for row in trail.list_entries(session, kinds=["reveal", "account"])]
     assert "字段：电话" in summaries[1] and "phone" not in summaries[1]
     assert "网格：第七网格" in summaries[0]
+
+
+def test_a_changed_setting_reads_in_words(office: Office) -> None:
+    from chang_shan.settings import set_setting
+
+    with office.db.transaction("修改设置") as s:
+        set_setting(s, "today.not_visited_days", 45)
+    with office.db.reader() as s:
+        newest = trail.list_entries(s, limit=1)[0]
+    assert newest.action == "修改设置 久未走访提醒天数：30 天 → 45 天"
+    assert newest.summary == "设置：久未走访提醒天数，30 → 45"  # not key：today.not_visited_days
