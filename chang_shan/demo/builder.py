@@ -6,7 +6,9 @@ area (平房区) addressed by street and number, 3,100 households and about 7,00
 for 10 buildings, a 单元长 per unit); about 20 organisations; a few people already moved out or
 dead, with their history; the 居民健康库 (``health``): health profiles for most elders with the
 chronic diseases of an elderly city population, self-care assessments, a year of follow-ups,
-yearly checks and care calls, caretakers (包保) and emergency contacts. ``scale=N`` builds N such
+yearly checks and care calls, caretakers (包保) and emergency contacts; the 便民档案库: a year of
+service requests with their history (``services``), the 乐龄食堂's members and meals (``canteen``),
+gas alarms, extinguishers and smoke detectors with their inspections (``safety``). ``scale=N`` builds N such
 communities side by side (for performance work: 15 make a street office of about 100,000
 residents).
 
@@ -31,7 +33,8 @@ from sqlalchemy.orm import Session
 from chang_shan.db.base import Base
 from chang_shan.db.database import Database
 from chang_shan.db.migrate import safety_copy
-from chang_shan.db.models import Grid, Household, Resident
+from chang_shan.db.models import Grid, Household, Resident, ServiceCategory
+from chang_shan.demo.canteen import _CanteenMixin
 from chang_shan.demo.health import _HealthMixin
 from chang_shan.demo.households import ETHNICITIES, GENERAL_ELDER_AGES, LONE_ELDER_AGES, TEMPLATE_COUNTS
 from chang_shan.demo.identity import CHANGCHUN_REGIONS, MOBILE_PREFIXES, OUTSIDE_REGIONS, YANBIAN_REGIONS
@@ -47,6 +50,8 @@ from chang_shan.demo.layout import (
 )
 from chang_shan.demo.residents import PARTY_HOUSEHOLD_TAG, PARTY_HOUSEHOLDS, _ResidentsMixin
 from chang_shan.demo.roles import ORGANISATIONS, _RolesMixin
+from chang_shan.demo.safety import _SafetyMixin
+from chang_shan.demo.services import _ServicesMixin
 from chang_shan.demo.writer import _BulkWriter
 from chang_shan.errors import DomainError
 from chang_shan.population.search import reindex_all
@@ -118,6 +123,16 @@ class DemoSummary:
     care_assignments: int = 0
     without_caretaker: int = 0
     contacts: int = 0
+    # 便民档案库: requests of the past year (still open), canteen members today (delivered) and the
+    # meals served, safety devices in use (gas alarms) and their inspections.
+    service_requests: int = 0
+    open_requests: int = 0
+    canteen_members: int = 0
+    canteen_delivered: int = 0
+    canteen_meals: int = 0
+    safety_devices: int = 0
+    gas_alarms: int = 0
+    inspections: int = 0
 
     def describe(self) -> str:
         share = self.aged_60_plus / self.residents * 100 if self.residents else 0.0
@@ -129,6 +144,9 @@ class DemoSummary:
             f"  驻区单位 {self.organisations} 个；已迁出 {self.moved_out} 人，已故 {self.deceased} 人（保留历史）",
             f"  健康档案 {self.health_profiles} 份，随访和体检记录 {self.health_visits} 条；"
             f"包保老人 {self.care_assignments} 人（另有 {self.without_caretaker} 人尚无包保人），紧急联系人 {self.contacts} 位",
+            f"  便民服务请求 {self.service_requests} 件（办理中 {self.open_requests} 件）；乐龄食堂就餐 {self.canteen_members} 人"
+            f"（送餐 {self.canteen_delivered} 人），一年用餐 {self.canteen_meals} 份",
+            f"  在用安全设备 {self.safety_devices} 台（燃气报警器 {self.gas_alarms} 台），检查记录 {self.inspections} 条",
         ]
         if self.safety_copy is not None:
             lines.append(f"  原有数据已备份到：{self.safety_copy}")
@@ -221,6 +239,14 @@ def build_demo(
         care_assignments=counts["care_assignments"],
         without_caretaker=counts["without_caretaker"],
         contacts=counts["contacts"],
+        service_requests=counts["service_requests"],
+        open_requests=counts["open_requests"],
+        canteen_members=counts["canteen_members"],
+        canteen_delivered=counts["canteen_delivered"],
+        canteen_meals=counts["canteen_meals"],
+        safety_devices=counts["safety_devices"],
+        gas_alarms=counts["gas_alarms"],
+        inspections=counts["inspections"],
     )
 
 
@@ -278,16 +304,20 @@ def _wipe_ledgers(connection: Connection) -> None:
     connection.execute(update(Household.__table__).values(head_id=None))
     for table in ledger_tables():
         connection.execute(table.delete())
+    # The office's own service categories go with the requests; the built-in ones are configuration.
+    category = ServiceCategory.__table__
+    connection.execute(category.delete().where(category.c.builtin.is_(False)))
     # The search index is emptied and rebuilt by ``reindex_all`` at the end.
 
 # ---------------------------------------------------------------------------------------------
 # Generation: one community at a time, from the parts in the sibling modules.
 
 
-class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _BulkWriter):
+class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _ServicesMixin, _CanteenMixin, _SafetyMixin,
+               _BulkWriter):
     """Places (``layout``), households and residents (``households``, ``residents``,
     ``identity``), 三长 and organisations (``roles``), the 居民健康库 (``health``, ``care``,
-    ``visits``), written by ``writer``."""
+    ``visits``), the 便民档案库 (``services``, ``canteen``, ``safety``), written by ``writer``."""
 
     def build_community(self, index: int) -> None:
         rng = random.Random(f"chang-shan-demo/{self.seed}/{index}")
@@ -298,3 +328,6 @@ class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _BulkWr
         self._roles(rng, index, households, grid_ids, building_ids, unit_ids)
         self._organisations(rng, index, grid_ids)
         self._health(index, households, grid_ids)
+        self._service_requests(index, households, grid_ids)
+        self._canteen(index, households)
+        self._safety(index, households, unit_ids, building_ids)

@@ -13,7 +13,10 @@ from sqlalchemy import JSON, Connection, Table, func, insert, select, text
 from chang_shan.db.base import utcnow
 from chang_shan.db.models import (
     Building,
+    CanteenMeal,
+    CanteenMember,
     CareAssignment,
+    DeviceInspection,
     Grid,
     HealthCondition,
     HealthSelfCare,
@@ -24,6 +27,10 @@ from chang_shan.db.models import (
     Resident,
     ResidentContact,
     RoleAssignment,
+    SafetyDevice,
+    ServiceCategory,
+    ServiceRequest,
+    ServiceRequestEvent,
     Unit,
 )
 from chang_shan.maintenance.stats import shift_years
@@ -45,6 +52,10 @@ class _BulkWriter:
                 ("organisation", Organisation.__table__), ("health_condition", HealthCondition.__table__),
                 ("health_self_care", HealthSelfCare.__table__), ("health_visit", HealthVisit.__table__),
                 ("care_assignment", CareAssignment.__table__), ("resident_contact", ResidentContact.__table__),
+                ("service_category", ServiceCategory.__table__), ("service_request", ServiceRequest.__table__),
+                ("service_request_event", ServiceRequestEvent.__table__),
+                ("canteen_member", CanteenMember.__table__), ("canteen_meal", CanteenMeal.__table__),
+                ("safety_device", SafetyDevice.__table__), ("device_inspection", DeviceInspection.__table__),
             )
         }
         self.counts = dict.fromkeys(
@@ -52,7 +63,9 @@ class _BulkWriter:
                 "grids", "buildings", "low_rise_areas", "units", "households", "residents",
                 "residents_total", "aged_60_plus", "lone_elders", "party_households",
                 "role_assignments", "organisations", "moved_out", "deceased", "health_profiles",
-                "health_visits", "care_assignments", "without_caretaker", "contacts",
+                "health_visits", "care_assignments", "without_caretaker", "contacts", "service_requests",
+                "open_requests", "canteen_members", "canteen_delivered", "canteen_meals", "safety_devices",
+                "gas_alarms", "inspections",
             ),
             0,
         )

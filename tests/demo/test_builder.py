@@ -314,7 +314,9 @@ def _dump(path: Path) -> list[tuple]:
         for table in ("grid", "building", "unit", "household", "resident", "resident_group",
                       "household_tag", "movement", "role_assignment", "organisation", "health_profile",
                       "health_condition", "health_family_history", "health_self_care", "health_visit",
-                      "care_assignment", "resident_contact"):
+                      "care_assignment", "resident_contact", "service_category", "service_request",
+                      "service_request_event", "canteen_member", "canteen_meal", "safety_device",
+                      "device_inspection"):
             columns = [r[1] for r in connection.execute(f"PRAGMA table_info({table})")
                        if r[1] not in ("created_at", "updated_at", "recorded_at")]
             quoted = ", ".join(f'"{c}"' for c in columns)  # "group" is a keyword
@@ -339,7 +341,8 @@ def test_same_seed_same_data_other_seed_other_data(demo: tuple[DataDir, builder.
     assert other != reference
     residents = dict(reference)["resident"]
     assert [r[3] for r in dict(other)["resident"][:50]] != [r[3] for r in residents[:50]]
-    for table in ("health_profile", "health_visit", "care_assignment", "resident_contact"):
+    for table in ("health_profile", "health_visit", "care_assignment", "resident_contact", "service_request",
+                  "service_request_event", "canteen_member", "canteen_meal", "safety_device", "device_inspection"):
         assert dict(reference)[table] and dict(other)[table] != dict(reference)[table], table
 
 
