@@ -35,6 +35,7 @@ from chang_shan.ui.screens.care import CareScreen
 from chang_shan.ui.screens.health import HealthScreen
 from chang_shan.ui.screens.placeholder import PlaceholderScreen
 from chang_shan.ui.screens.population import PopulationScreen
+from chang_shan.ui.screens.services import ServicesScreen
 from chang_shan.ui.screens.today import TodayScreen
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 # (title, description) of the ledgers still to come, in the sidebar's order.
 LATER_LEDGERS = (
-    ("便民档案库", "上门服务、百姓说事点、乐龄食堂和燃气报警器等安全设备。"),
     ("遗嘱库", "遗嘱登记、保管位置和查阅权限。"),
     ("党建与志愿者", "党员、志愿服务队、服务时长和红马甲积分。"),
     ("议事调解与物业", "四步议事、人民调解、物业费和诚信借款。"),
@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
         self.population = PopulationScreen(ops)
         self.health = HealthScreen(ops)
         self.care = CareScreen(ops)
-        self.screens: list[Any] = [self.today, self.population, self.health, self.care]
+        self.services = ServicesScreen(ops)
+        self.screens: list[Any] = [self.today, self.population, self.health, self.care, self.services]
         self.screens += [PlaceholderScreen(title, text) for title, text in LATER_LEDGERS]
         self.accounts_screen: Any = None
         self.audit_screen: Any = None
@@ -261,13 +262,17 @@ class MainWindow(QMainWindow):
     def open_record(self, kind: str, record_id: int) -> None:
         """Open what a today-list item points at: ('resident', id) the resident's record,
         ('health', id) the health record (the resident's record for users without 居民健康库),
-        ('care', id) the elder selected on 包保关怀."""
+        ('care', id) the elder selected on 包保关怀, ('request', id) / ('device', id) the service
+        request / safety device selected on 便民档案库."""
         if kind == "health" and self.can(Perm.HEALTH):
             self.show_screen(self.health)
             self.health.open_resident(record_id)
         elif kind == "care":
             self.show_screen(self.care)
             self.care.open_resident(record_id)
+        elif kind in ("request", "device"):  # the tab first: showing the screen then loads nothing twice
+            (self.services.open_request if kind == "request" else self.services.open_device)(record_id)
+            self.show_screen(self.services)
         elif kind in ("resident", "health"):
             self.show_screen(self.population)
             self.population.open_resident(record_id)

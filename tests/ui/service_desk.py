@@ -1,11 +1,14 @@
 """The 便民档案库's test office: the small community (tests/population/community.py), real
 accounts — two 社区工作者 (王芳, 李娜), a 只读 viewer — and service requests taken in through the
-real services (as the program itself, so the signed-in user is free to be anyone)."""
+real services (as the program itself, so the signed-in user is free to be anyone); the ``desk``
+fixture and ``open_tab``, the 服务请求 tab shown and loaded."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+import pytest
 
 from chang_shan.accounts import users
 from chang_shan.accounts.permissions import SYSTEM
@@ -13,6 +16,7 @@ from chang_shan.accounts.signin import sign_in
 from chang_shan.db.database import Database
 from chang_shan.service_requests import requests
 from chang_shan.service_requests.shapes import Assignee, RequestInput
+from chang_shan.ui.widgets.requests_tab import RequestsTab
 from tests.population.community import Community, build_community
 
 PASSWORD = "desk-pass-1"
@@ -35,6 +39,22 @@ def build_desk(db: Database) -> Desk:
     with db.reader(actor=SYSTEM) as s:
         categories = {c.name: c.id for c in requests.categories(s)}
     return Desk(town, accounts, categories)
+
+
+@pytest.fixture
+def desk(db: Database) -> Desk:
+    return build_desk(db)
+
+
+def open_tab(qtbot, operations) -> RequestsTab:  # noqa: ANN001
+    """The 服务请求 tab on its own, shown and loaded."""
+    tab = RequestsTab(operations)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 760)
+    tab.show()
+    tab.start()
+    qtbot.waitUntil(lambda: operations.idle and tab.category.count() > 1)
+    return tab
 
 
 def as_user(db: Database, username: str) -> None:

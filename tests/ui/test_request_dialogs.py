@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
 from chang_shan.accounts.permissions import SYSTEM
-from chang_shan.db.database import Database
 from chang_shan.db.models import ServiceRequest
 from chang_shan.population import undo
 from chang_shan.service_requests import requests
@@ -20,26 +19,11 @@ from chang_shan.service_requests.shapes import Assignee
 from chang_shan.ui.dialogs.service_request import AssignDialog, CompleteDialog, RequestDialog, RevisitDialog
 from chang_shan.ui.forms.fields import qdate
 from chang_shan.ui.widgets.requests_tab import RequestsTab
-from tests.ui.service_desk import Desk, as_user, build_desk, take_in, version
+from tests.ui.service_desk import Desk, as_user, desk, open_tab, take_in, version  # noqa: F401 (desk: a fixture)
 
 pytestmark = pytest.mark.gui
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def desk(db: Database) -> Desk:
-    return build_desk(db)
-
-
-def open_tab(qtbot, operations) -> RequestsTab:  # noqa: ANN001
-    tab = RequestsTab(operations)
-    qtbot.addWidget(tab)
-    tab.resize(1200, 760)
-    tab.show()
-    tab.start()
-    qtbot.waitUntil(lambda: operations.idle and tab.category.count() > 1)
-    return tab
 
 
 @pytest.fixture

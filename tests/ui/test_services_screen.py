@@ -11,33 +11,17 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from chang_shan.accounts.permissions import SYSTEM
-from chang_shan.db.database import Database
 from chang_shan.db.models import ChangeSet
 from chang_shan.service_requests import requests
 from chang_shan.service_requests.shapes import Assignee
 from chang_shan.ui.forms.fields import ERROR_COLOUR
 from chang_shan.ui.widgets.request_stats import RequestStatsView
 from chang_shan.ui.widgets.requests_tab import RequestsTab
-from tests.ui.service_desk import Desk, as_user, build_desk, take_in, version
+from tests.ui.service_desk import Desk, as_user, desk, open_tab, take_in, version  # noqa: F401 (desk: a fixture)
 
 pytestmark = pytest.mark.gui
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def desk(db: Database) -> Desk:
-    return build_desk(db)
-
-
-def open_tab(qtbot, operations) -> RequestsTab:  # noqa: ANN001
-    tab = RequestsTab(operations)
-    qtbot.addWidget(tab)
-    tab.resize(1200, 760)
-    tab.show()
-    tab.start()
-    qtbot.waitUntil(lambda: operations.idle and tab.category.count() > 1)
-    return tab
 
 
 def listed(tab: RequestsTab) -> list[int]:
@@ -198,3 +182,96 @@ def test_statistics_of_the_year(qtbot, operations, desk: Desk, db) -> None:  # n
     view.year.setValue(TODAY.year - 1)
     qtbot.waitUntil(lambda: operations.idle and view.texts()["received"] == "0 项")
     assert view.texts()["median"] == "—"
+
+
+# --- the screen and the main window ----------------------------------------------------------------
+
+
+def test_the_screen_has_four_tabs_and_passes_on_their_status(qtbot, operations, desk: Desk, db) -> None:  # noqa: ANN001
+    from chang_shan.ui.screens.services import ServicesScreen
+
+    take_in(db, desk)
+    as_user(db, "wangfang")
+    screen = ServicesScreen(operations)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 760)
+    screen.show()
+    lines: list[str] = []
+    screen.statusChanged.connect(lines.append)
+    assert screen.title == "便民档案库" and screen.OWNS_CTRL_N
+    assert [screen.tabs.tabText(i) for i in range(screen.tabs.count())] == ["服务请求", "乐龄食堂", "安全设备", "统计"]
+    assert operations.idle  # nothing is read before the screen is shown
+    screen.start()
+    qtbot.waitUntil(lambda: operations.idle and screen.requests_tab.model.rowCount() == 1)
+    assert lines[-1] == "便民档案库·服务请求：共 1 项"
+    screen.tabs.setCurrentWidget(screen.stats_tab)
+    qtbot.waitUntil(lambda: operations.idle and screen.stats_tab.months.rowCount() > 0)
+    assert lines[-1].startswith(f"便民档案库·统计：{TODAY.year} 年受理服务请求 1 项")
+    screen.tabs.setCurrentWidget(screen.requests_tab)
+    assert lines[-1] == "便民档案库·服务请求：共 1 项"  # each tab's own line comes back
+
+
+def main_window(qtbot, operations):  # noqa: ANN001, ANN201
+    from chang_shan.ui.main_window import MainWindow
+
+    win = MainWindow(operations)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.start()
+    win.show()
+    qtbot.waitUntil(lambda: win.today.today_list is not None and operations.idle)
+    return win
+
+
+def test_an_overdue_request_opens_from_the_today_list(qtbot, operations, desk: Desk, db) -> None:  # noqa: ANN001
+    late = take_in(db, desk, category="维修", content="水龙头漏水", received=TODAY - timedelta(days=10),
+                   due=TODAY - timedelta(days=4))
+    take_in(db, desk, content="上门理发")
+    as_user(db, "wangfang")
+    win = main_window(qtbot, operations)
+    screen = win.services
+    screen.tabs.setCurrentWidget(screen.canteen_tab)
+    item = win.today.section_items()["overdue_requests"].child(0)
+    assert item.text(0) == "王淑芬"
+    win.today.tree.setCurrentItem(item)
+    qtbot.keyClick(win.today.tree, Qt.Key.Key_Return)
+    assert win.current_screen is screen
+    assert win.sidebar.currentItem().text() == "便民档案库"
+    assert screen.tabs.currentWidget() is screen.requests_tab
+    qtbot.waitUntil(lambda: operations.idle and screen.requests_tab.current_detail() is not None)
+    assert screen.requests_tab.current_request_id() == late
+    assert screen.requests_tab.detail_panel.values["status"].text() == "待办 逾期 4 天"
+
+
+def test_ctrl_n_on_the_screen_takes_a_request_in(qtbot, operations, desk: Desk, db) -> None:  # noqa: ANN001
+    from chang_shan.ui.dialogs.service_request import RequestDialog
+
+    as_user(db, "wangfang")
+    win = main_window(qtbot, operations)
+    win.show_screen(win.services)
+    qtbot.waitUntil(lambda: operations.idle and win.services.requests_tab.category.count() > 1)
+    assert not win.new_action.isEnabled()  # 新增居民 steps aside: no ambiguous Ctrl+N
+    tab = win.services.requests_tab
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(tab.dialog, RequestDialog)
+    tab.dialog.close_without_asking()
+    win.show_screen(win.population)
+    assert win.new_action.isEnabled()
+
+
+def test_an_expiring_device_opens_on_the_devices_tab(qtbot, operations, desk: Desk, db) -> None:  # noqa: ANN001
+    from chang_shan.safety import devices
+    from chang_shan.safety.shapes import DeviceInput
+
+    with db.transaction("登记安全设备", actor=SYSTEM) as s:
+        device_id = devices.add_device(s, DeviceInput(kind="燃气报警器", household_id=desk.town.h301,
+                                                      installed_on=date(TODAY.year - 5, 1, 1),
+                                                      expires_on=TODAY.replace(day=1))).id
+    as_user(db, "wangfang")
+    win = main_window(qtbot, operations)
+    assert win.today.section_items()["devices_expiring"].childCount() == 1
+    win.open_record("device", device_id)
+    screen = win.services
+    assert win.current_screen is screen and screen.tabs.currentWidget() is screen.devices_tab
+    qtbot.waitUntil(lambda: operations.idle and screen.devices_tab.current_device_id() == device_id)

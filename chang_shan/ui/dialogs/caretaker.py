@@ -12,23 +12,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from chang_shan.care import assignments
 from chang_shan.errors import ValidationError
-from chang_shan.population import query
 from chang_shan.ui.dialogs.actions import UNDO_HINT, _ResidentActionDialog
 from chang_shan.ui.forms.fields import format_date
+from chang_shan.ui.forms.resident_search import ResidentSearch
 
 if TYPE_CHECKING:
     from chang_shan.care.shapes import CareRow, CaretakerOption
     from chang_shan.db.database import Database
-
-SEARCH_DEBOUNCE_MS = 150
-SEARCH_LIMIT = 30
-ID_ROLE = Qt.ItemDataRole.UserRole
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @contextmanager
@@ -40,103 +34,34 @@ def _date_field(key: str) -> Iterator[None]:
         raise ValidationError({("on_date" if k == key else k): m for k, m in exc.errors.items()}) from None
 
 
-class CaretakerPicker(QWidget):
+class CaretakerPicker(ResidentSearch):
     """The suggested caretakers, or (once something is typed) the residents the search finds.
     ``chosen`` fires whenever the picked person changes."""
 
-    chosen = Signal()
-
     def __init__(self, db: Database, elder_id: int, suggestions: list[CaretakerOption], *,
                  current_id: int | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
+        # The caretaker now is marked, never picked by default; the elder is never offered.
+        super().__init__(db, placeholder="按姓名、拼音首字母或住址查找其他居民", rows=8, exclude=(elder_id,),
+                         current_id=current_id, current_note="现在的包保人", parent=parent)
         self.elder_id = elder_id
-        self.current_id = current_id  # the caretaker now: marked, never picked by default
         self.suggestions = suggestions
-        self.search = QLineEdit(self)
         self.search.setObjectName("caretakerSearch")
-        self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText("按姓名、拼音首字母或住址查找其他居民")
-        self.list = QListWidget(self)
         self.list.setObjectName("caretakerList")
-        self.list.setMinimumHeight(self.fontMetrics().height() * 8)
-        self.caption = QLabel(self)
         self.caption.setObjectName("caretakerCaption")
-        self.caption.setProperty("formRole", "hint")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.search)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.list, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.search_now)
-        self.search.textChanged.connect(self._debounce.start)
-        self.search.returnPressed.connect(self.search_now)
-        self.list.currentItemChanged.connect(lambda *_args: self.chosen.emit())
-        self._show_suggestions()
+        self.show_empty()
 
-    def _fill(self, entries: list[tuple[int, str, str]]) -> None:
-        """(resident id, name, shown text) in order; the first one who is not the current
-        caretaker is picked."""
-        self.list.blockSignals(True)
-        self.list.clear()
-        picked = None
-        for resident_id, name, text in entries:
-            current = resident_id == self.current_id
-            item = QListWidgetItem(f"{text}　（现在的包保人）" if current else text)
-            item.setData(ID_ROLE, resident_id)
-            item.setData(NAME_ROLE, name)
-            self.list.addItem(item)
-            if picked is None and not current:
-                picked = item
-        self.list.setCurrentItem(picked)
-        self.list.blockSignals(False)
-        self.chosen.emit()
-
-    def _show_suggestions(self) -> None:
+    def show_empty(self) -> None:
         if self.suggestions:
             self.caption.setText("推荐（本单元的单元长、本楼的楼栋长、本网格的网格长）：")
         else:
             self.caption.setText("本单元、本楼、本网格还没有登记单元长、楼栋长或网格长；请在上面按姓名查找。")
-        self._fill([(o.resident_id, o.name, f"{o.name}　{o.role}　已包保 {o.caring_for} 人")
-                    for o in self.suggestions])
-
-    def search_now(self) -> None:
-        self._debounce.stop()
-        text = self.search.text().strip()
-        if not text:
-            self._show_suggestions()
-            return
-        with self.db.reader() as session:
-            filt = query.ResidentFilter(text=text)
-            ids = [i for i in query.resident_ids(session, filt, limit=SEARCH_LIMIT + 1) if i != self.elder_id]
-            rows = query.resident_rows(session, ids[:SEARCH_LIMIT])
-        more = "（只列出前 30 位，请输入更完整的姓名）" if len(ids) > SEARCH_LIMIT else ""
-        self.caption.setText(f"找到的居民{more}：" if rows else f"没有找到“{text}”。")
-        self._fill([(r.id, r.name, "　".join(p for p in (r.name, f"{r.age} 岁" if r.age is not None else "",
-                                                          r.address) if p)) for r in rows])
-
-    @property
-    def pending(self) -> bool:
-        return self._debounce.isActive()
+        self.fill([(o.resident_id, o.name, f"{o.name}　{o.role}　已包保 {o.caring_for} 人") for o in self.suggestions])
 
     def caretaker_id(self) -> int | None:
-        item = self.list.currentItem()
-        return item.data(ID_ROLE) if item is not None else None
+        return self.resident_id()
 
     def caretaker_name(self) -> str:
-        item = self.list.currentItem()
-        return item.data(NAME_ROLE) if item is not None else ""
-
-    def choose(self, resident_id: int) -> bool:
-        for row in range(self.list.count()):
-            if self.list.item(row).data(ID_ROLE) == resident_id:
-                self.list.setCurrentRow(row)
-                return True
-        return False
+        return self.resident_name()
 
 
 class AssignCaretakerDialog(_ResidentActionDialog):

@@ -33,7 +33,7 @@ from chang_shan.service_requests import requests
 from chang_shan.service_requests.shapes import Assignee, RequestInput
 from chang_shan.settings import get_setting
 from chang_shan.ui.dialogs.actions import UNDO_HINT, _ActionDialog
-from chang_shan.ui.dialogs.health_fields import RadioRow, heading
+from chang_shan.ui.dialogs.health_fields import RadioRow, heading, left_aligned
 from chang_shan.ui.forms import DateField, FormDialog, HouseholdPicker, ValidatedForm
 from chang_shan.ui.forms.fields import format_date, set_combo_data
 from chang_shan.ui.forms.resident_search import ResidentSearch
@@ -201,14 +201,14 @@ class RequestDialog(FormDialog):
         self.received_edit = DateField(popup_year=date.today().year)
         self.received_edit.setObjectName("received_on")
         self.received_edit.setFixedWidth(width)
-        form.add_row("received_on", "受理日期", _left(self.received_edit), required=True,
+        form.add_row("received_on", "受理日期", left_aligned(self.received_edit), required=True,
                      focus=self.received_edit, highlight=self.received_edit)
         self.received_edit.dateChanged.connect(self._received_changed)
 
         self.due_edit = DateField(popup_year=date.today().year, maximum=date.today() + timedelta(days=366 * 2))
         self.due_edit.setObjectName("due_on")
         self.due_edit.setFixedWidth(width)
-        form.add_row("due_on", "应办日期", _left(self.due_edit), required=True, focus=self.due_edit,
+        form.add_row("due_on", "应办日期", left_aligned(self.due_edit), required=True, focus=self.due_edit,
                      highlight=self.due_edit)
         self.due_edit.dateChanged.connect(self._due_edited)
         self.body.addWidget(form, 1)
@@ -285,15 +285,6 @@ class RequestDialog(FormDialog):
                 with self.db.transaction(f"修改服务请求 {row.for_name}") as session:
                     requests.update_request(session, row.id, data, expected_version=row.version)
             return row.id
-
-
-def _left(widget: QWidget) -> QWidget:
-    box = QWidget()
-    line = QHBoxLayout(box)
-    line.setContentsMargins(0, 0, 0, 0)
-    line.addWidget(widget)
-    line.addStretch(1)
-    return box
 
 
 # --- the steps -------------------------------------------------------------------------------------

@@ -8,21 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from chang_shan.health.codes import CHRONIC_CODES, SELF_CARE_LEVELS, disease
-from chang_shan.ui.widgets.tables import fit_columns
+from chang_shan.ui.widgets.tables import size_to_contents, summary_table
 
 if TYPE_CHECKING:
     from chang_shan.health.stats import HealthStatistics
@@ -81,16 +79,7 @@ class HealthStatsView(QScrollArea):
         chronic_box = QGroupBox("各网格慢性病人数（按既往史）")
         chronic_layout = QVBoxLayout(chronic_box)
         columns = chronic_columns()
-        self.chronic = QTableWidget(0, len(columns))
-        self.chronic.setObjectName("chronicByGrid")
-        self.chronic.setHorizontalHeaderLabels(columns)
-        self.chronic.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.chronic.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.chronic.verticalHeader().hide()
-        self.chronic.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.6))
-        self.chronic.setProperty("stretchColumn", -1)  # every column as wide as it needs (fit_columns)
-        self.chronic.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.chronic.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chronic = summary_table(columns, "chronicByGrid", row_height=1.6)
         chronic_layout.addWidget(self.chronic, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(chronic_box)
 
@@ -137,13 +126,7 @@ class HealthStatsView(QScrollArea):
                     font.setBold(True)
                     item.setFont(font)
                 self.chronic.setItem(r, c, item)
-        fit_columns(self.chronic)
-        frame = 2 * self.chronic.frameWidth()
-        self.chronic.setFixedSize(
-            sum(self.chronic.columnWidth(c) for c in range(self.chronic.columnCount())) + frame,
-            self.chronic.horizontalHeader().sizeHint().height()
-            + sum(self.chronic.rowHeight(r) for r in range(len(rows))) + frame,
-        )
+        size_to_contents(self.chronic)
 
         assessed_or_not = sum(stats.dependency.get(level, 0) for level in self.dependency_labels)
         for level, (count, share) in self.dependency_labels.items():

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QScrollArea,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 from chang_shan.db.models.services import SATISFACTION
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.widgets.health_stats import percent
-from chang_shan.ui.widgets.tables import fit_columns
+from chang_shan.ui.widgets.tables import size_to_contents, summary_table
 
 if TYPE_CHECKING:
     from chang_shan.service_requests.shapes import RequestStatistics
@@ -89,16 +87,7 @@ class RequestStatsView(QScrollArea):
         months_box = QGroupBox("各类服务请求（按受理月份）")
         months_layout = QVBoxLayout(months_box)
         columns = ["类别", *MONTHS, "合计"]
-        self.months = QTableWidget(0, len(columns))
-        self.months.setObjectName("byCategoryMonth")
-        self.months.setHorizontalHeaderLabels(columns)
-        self.months.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.months.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.months.verticalHeader().hide()
-        self.months.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.3))
-        self.months.setProperty("stretchColumn", -1)
-        self.months.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.months.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.months = summary_table(columns, "byCategoryMonth")
         months_layout.addWidget(self.months, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(months_box)
 
@@ -187,13 +176,7 @@ class RequestStatsView(QScrollArea):
                     font.setBold(True)
                     item.setFont(font)
                 self.months.setItem(r, c, item)
-        fit_columns(self.months)
-        frame = 2 * self.months.frameWidth()
-        self.months.setFixedSize(
-            sum(self.months.columnWidth(c) for c in range(self.months.columnCount())) + frame,
-            self.months.horizontalHeader().sizeHint().height()
-            + sum(self.months.rowHeight(r) for r in range(len(rows))) + frame,
-        )
+        size_to_contents(self.months)
         values = {"received": f"{stats.received:,} 项", "closed": f"{stats.closed:,} 项", "open": f"{stats.open:,} 项",
                   "overdue": f"{stats.overdue:,} 项", "median": days(stats.median_days_to_close),
                   "average": days(stats.average_days_to_close)}

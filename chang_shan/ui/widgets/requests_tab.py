@@ -37,6 +37,7 @@ from chang_shan.db.models.services import STATUSES
 from chang_shan.errors import DomainError
 from chang_shan.service_requests.shapes import RequestFilter
 from chang_shan.ui import ops as ops_module
+from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.models.request_table import CONTENT_COLUMN, SAMPLES, RequestTableModel
 from chang_shan.ui.widgets.request_detail import RequestDetailPanel
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
@@ -393,20 +394,12 @@ class RequestsTab(QWidget):
 
     # --- actions --------------------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> QDialog:
-        """Window-modal, not blocking: the list reloads when it saved."""
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        """Window-modal, not blocking: the list reloads when it saved, the request selected."""
+        def saved(done: QDialog) -> None:
+            self._select_after = getattr(done, "saved_id", None) or self.current_request_id()
+            self.ops.notify_changed(done.windowTitle())
 
-        def finished(result: int) -> None:
-            if self.dialog is dialog:
-                self.dialog = None
-            if result == QDialog.DialogCode.Accepted:
-                self._select_after = getattr(dialog, "saved_id", None) or self.current_request_id()
-                self.ops.notify_changed(dialog.windowTitle())
-
-        dialog.finished.connect(finished)
-        dialog.open()
-        return dialog
+        return open_window_modal(self, dialog, saved)
 
     def _step(self, act: QAction, make: Callable[[RequestDetail], QDialog]) -> QDialog | None:
         detail = self.current_detail()

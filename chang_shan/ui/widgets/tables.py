@@ -45,3 +45,30 @@ def fit_columns(table: QTableWidget) -> None:
         if column != stretch:
             table.resizeColumnToContents(column)
             table.setColumnWidth(column, table.columnWidth(column) + air)
+
+
+def summary_table(columns: list[str], name: str, *, row_height: float = 1.3) -> QTableWidget:
+    """A table of figures (statistics): nothing to select or edit, every column as wide as it
+    needs and the table as large as its cells once filled (``size_to_contents``)."""
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(columns)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(int(table.fontMetrics().height() * row_height))
+    table.setProperty("stretchColumn", -1)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return table
+
+
+def size_to_contents(table: QTableWidget) -> None:
+    """A small summary table (statistics) exactly as large as its cells: columns fitted, no
+    scroll bars, no empty space below the last row."""
+    fit_columns(table)
+    frame = 2 * table.frameWidth()
+    table.setFixedSize(
+        sum(table.columnWidth(c) for c in range(table.columnCount())) + frame,
+        table.horizontalHeader().sizeHint().height() + sum(table.rowHeight(r) for r in range(table.rowCount())) + frame,
+    )
