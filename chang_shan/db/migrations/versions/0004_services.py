@@ -172,12 +172,14 @@ def upgrade() -> None:
     with op.batch_alter_table('service_request_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_service_request_event_request_id'), ['request_id'], unique=False)
 
+    # Without explicit ids: the database numbers them (1–7 on a fresh table), so PostgreSQL's
+    # sequence stays ahead of them and the office's own categories get the next numbers.
     categories = sa.table(
-        "service_category", sa.column("id", sa.Integer), sa.column("name", sa.String),
+        "service_category", sa.column("name", sa.String),
         sa.column("position", sa.Integer), sa.column("builtin", sa.Boolean), sa.column("active", sa.Boolean),
     )
     op.bulk_insert(categories, [
-        {"id": i, "name": name, "position": i, "builtin": True, "active": True}
+        {"name": name, "position": i, "builtin": True, "active": True}
         for i, name in enumerate(BUILTIN_CATEGORIES, start=1)
     ])
 
