@@ -204,3 +204,34 @@ def test_the_overview_jumps_to_a_section_and_choices_survive_a_reload(qtbot, ope
         assert not sections["overdue_visits"].isExpanded() and sections["test_many"].isExpanded()
     finally:
         unregister_section("test_many")
+
+
+def test_every_office_setting_is_in_the_dialog_and_a_bad_one_keeps_all(qtbot, db, place) -> None:  # noqa: ANN001
+    from decimal import Decimal
+
+    from chang_shan.settings import SETTINGS
+    from chang_shan.ui.login import store
+    from chang_shan.ui.login.dialogs import IdleSettingsDialog
+
+    dialog = IdleSettingsDialog(db)
+    qtbot.addWidget(dialog)
+    assert list(dialog.fields) == list(SETTINGS)
+    assert dialog.fields["canteen.meal_price"].text() == "7.00"
+    before_minutes = store.idle_minutes(db)
+    dialog.minutes.setValue(before_minutes + 1)
+    dialog.fields["canteen.meal_price"].setText("7.505")  # three decimals: refused
+    dialog.fields["office.community_name"].setText("长山社区")
+    dialog.days.setValue(45)
+    assert not dialog.save()
+    assert "最多两位小数" in dialog.form.error_text("canteen.meal_price")
+    with db.reader() as s:  # nothing was kept
+        assert get_setting(s, "today.not_visited_days") == 30
+        assert get_setting(s, "office.community_name") == ""
+    assert store.idle_minutes(db) == before_minutes
+    dialog.fields["canteen.meal_price"].setText("7.5")
+    assert dialog.save()
+    with db.reader() as s:
+        assert get_setting(s, "canteen.meal_price") == Decimal("7.50")
+        assert get_setting(s, "office.community_name") == "长山社区"
+        assert get_setting(s, "today.not_visited_days") == 45
+    assert store.idle_minutes(db) == before_minutes + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -37,6 +38,14 @@ if TYPE_CHECKING:
     from chang_shan.db.database import Database
 
 NOT_VISITED_KEY = "today.not_visited_days"
+SETTING_OBJECT_NAMES = {NOT_VISITED_KEY: "notVisitedDays"}
+SETTING_HINTS = {
+    NOT_VISITED_KEY: "独居或需照护的老人超过这么多天没有走访，就列入今日待办的“久未走访”。",
+    "services.default_due_days": "受理服务请求时，办理期限默认为受理日期之后这么多天。",
+    "services.revisit_after_days": "服务办结后这么多天还没有回访，就列入今日待办的“待回访”。",
+    "canteen.meal_price": "乐龄食堂每餐的价格，例如 7.00。改价只影响以后记录的用餐，已记录的不变。",
+    "office.community_name": "打印在结算单等表格上的社区名称。",
+}
 
 DIALOG_STYLE = FORM_STYLE + f"""
 QLabel#loginTitle {{ font-weight: bold; color: #1f3f66; }}
@@ -393,15 +402,19 @@ class IdleSettingsDialog(_AccountDialog):
         self.form.add_row("minutes", "无人操作后锁定", self.minutes)
         self.form.set_hint("minutes", "超过这个时间没有键盘和鼠标操作，窗口自动锁定，需输入密码解锁。")
 
-        setting = SETTINGS[NOT_VISITED_KEY]
-        self.days = QSpinBox()
-        self.days.setObjectName("notVisitedDays")
-        self.days.setRange(setting.minimum or 1, setting.maximum or 365)
-        self.days.setSuffix(f" {setting.unit}")
+        # Every office setting, in the registry's order: a spin box for whole numbers, a line for
+        # money (checked by the service: at most two decimals, never a float) and for text.
+        self.fields: dict[str, QWidget] = {}
         with db.reader() as session:
-            self.days.setValue(int(get_setting(session, NOT_VISITED_KEY)))
-        self.form.add_row(NOT_VISITED_KEY, setting.label, self.days)
-        self.form.set_hint(NOT_VISITED_KEY, "独居或需照护的老人超过这么多天没有走访，就列入今日待办的“久未走访”。")
+            values = {key: get_setting(session, key) for key in SETTINGS}
+        for key, setting in SETTINGS.items():
+            field = self._setting_field(setting, values[key])
+            field.setObjectName(SETTING_OBJECT_NAMES.get(key, key))
+            self.fields[key] = field
+            self.form.add_row(key, setting.label, field)
+            if key in SETTING_HINTS:
+                self.form.set_hint(key, SETTING_HINTS[key])
+        self.days = self.fields[NOT_VISITED_KEY]
 
         self.outer.addWidget(self.form)
         self.outer.addWidget(self.message)
@@ -417,12 +430,38 @@ class IdleSettingsDialog(_AccountDialog):
     def not_visited_days(self) -> int:
         return self.days.value()
 
+    @staticmethod
+    def _setting_field(setting, value) -> QWidget:  # noqa: ANN001 - a chang_shan.settings.Setting
+        if setting.kind is int:
+            box = QSpinBox()
+            box.setRange(int(setting.minimum or 0), int(setting.maximum or 1_000_000))
+            if setting.unit:
+                box.setSuffix(f" {setting.unit}")
+            box.setValue(int(value))
+            return box
+        edit = QLineEdit(f"{value:.2f}" if isinstance(value, Decimal) else str(value))
+        if setting.unit:
+            edit.setPlaceholderText(setting.unit)
+        return edit
+
+    def setting_value(self, key: str) -> int | str:
+        field = self.fields[key]
+        return field.value() if isinstance(field, QSpinBox) else field.text()
+
     def _save_settings(self) -> None:
+        from chang_shan.errors import ValidationError as Invalid
         from chang_shan.settings import set_setting
 
+        with self.db.reader() as session, session.begin():  # audited events, not an undoable action
+            errors: dict[str, str] = {}
+            for key in self.fields:
+                try:
+                    set_setting(session, key, self.setting_value(key))
+                except Invalid as exc:
+                    errors.update(exc.errors)
+            if errors:  # nothing is kept: the transaction rolls back
+                raise Invalid(errors)
         store.save_idle_minutes(self.db, self.minutes.value())
-        with self.db.reader() as session, session.begin():  # an audited event, not an undoable action
-            set_setting(session, NOT_VISITED_KEY, self.days.value())
 
     def save(self) -> bool:
         if not self.attempt(self.form, self._save_settings):
