@@ -27,6 +27,7 @@ from chang_shan.ui.dialogs.canteen import EndMembershipDialog, MemberDialog
 from chang_shan.ui.widgets import canteen_print
 from chang_shan.ui.widgets.canteen_tab import CanteenTab
 from tests.population.community import Community, build_community
+from tests.ui.driven import Driven
 from tests.ui.signed_in import sign_in_as
 
 pytestmark = pytest.mark.gui
@@ -77,21 +78,6 @@ def day_lines(tab: CanteenTab) -> list[tuple[str, bool, str]]:
     return [(item.text(0), item.checkState(0) == Qt.CheckState.Checked, item.text(3)) for item in tab.day.lines()]
 
 
-class Driven:
-    """Stands in for ``exec()`` of a dialog class: ``fill`` works the real dialog (and clicks its
-    button); the result is whatever the dialog ended with."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, cls: type[QDialog], fill) -> None:  # noqa: ANN001
-        self.dialogs: list[QDialog] = []
-
-        def exec_(dialog: QDialog) -> int:
-            self.dialogs.append(dialog)
-            fill(dialog)
-            return dialog.result()
-
-        monkeypatch.setattr(cls, "exec", exec_)
-
-
 def test_add_a_member_through_the_dialog(qtbot, db, town: Community, operations, monkeypatch) -> None:  # noqa: ANN001
     tab = open_tab(qtbot, operations)
     tab.tabs.setCurrentIndex(1)
@@ -100,7 +86,7 @@ def test_add_a_member_through_the_dialog(qtbot, db, town: Community, operations,
     def fill(dialog: MemberDialog) -> None:
         qtbot.keyClicks(dialog.picker.search, "wsf")  # pinyin initials: ASCII keys are safe
         dialog.picker.search_now()
-        assert dialog.picker.caretaker_name() == "王淑芬"
+        assert dialog.picker.resident_name() == "王淑芬"
         assert not dialog.route.isEnabled()  # 堂食 by default: no route
         dialog.mode.setCurrentText("送餐")
         assert dialog.route.isEnabled()
@@ -126,7 +112,7 @@ def test_add_a_member_through_the_dialog(qtbot, db, town: Community, operations,
     # …and she is on 一号线's list today, at lunch only
     tab.tabs.setCurrentIndex(0)
     show_day(qtbot, tab, date.today(), "午餐")
-    assert tab.day.group_titles() == ["堂食（0 人，勾选 0 人）", "送餐 · 一号线（1 人，勾选 1 人）"]
+    assert tab.day.group_titles() == ["堂食（0 人，勾选 0 人）", "一号线（1 人，勾选 1 人）"]
     show_day(qtbot, tab, date.today(), "晚餐")
     assert tab.day.group_titles() == ["堂食（0 人，勾选 0 人）"]
 
@@ -154,7 +140,7 @@ def test_the_day_list_by_route_record_and_correct(qtbot, db, diners: Community, 
     tab = open_tab(qtbot, operations)
     show_day(qtbot, tab, MONDAY, "午餐")
     day = tab.day
-    assert day.group_titles() == ["堂食（1 人，勾选 1 人）", "送餐 · 一号线（1 人，勾选 1 人）", "送餐 · 二号线（1 人，勾选 1 人）"]
+    assert day.group_titles() == ["堂食（1 人，勾选 1 人）", "一号线（1 人，勾选 1 人）", "二号线（1 人，勾选 1 人）"]
     assert day_lines(tab) == [("张立春", True, ""), ("王淑芬", True, ""), ("李桂兰", True, "")]
     assert day.price.text() == "每餐 ¥7.00"
     assert day.state.text().startswith("尚未记录")
@@ -162,7 +148,7 @@ def test_the_day_list_by_route_record_and_correct(qtbot, db, diners: Community, 
     assert day.record_button.isVisible() and day.record_button.isEnabled()
 
     day.tick(diners.li, False)  # 李桂兰 was not at home
-    assert day.group_titles()[2] == "送餐 · 二号线（1 人，勾选 0 人）"
+    assert day.group_titles()[2] == "二号线（1 人，勾选 0 人）"
     assert day.total.text() == "共 3 人，勾选 2 人，按每餐 ¥7.00 计 ¥14.00"
     qtbot.mouseClick(day.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: operations.idle and day.meal_list.recorded)
@@ -353,3 +339,17 @@ def test_change_a_member_through_the_dialog(qtbot, db, diners: Community, operat
     with db.reader() as s:
         assert [r.name for r in members.list_members(s, date.today(), route="二号线")] == ["李桂兰", "王淑芬"]
         assert undo.last_action(s).action == "修改用餐人员 王淑芬"
+
+
+def test_f5_asks_before_dropping_unsaved_ticks(qtbot, diners: Community, operations, boxes) -> None:  # noqa: ANN001
+    tab = open_tab(qtbot, operations)
+    show_day(qtbot, tab, MONDAY, "午餐")
+    tab.day.tick(diners.zhang, False)
+    boxes.answer = False
+    tab.refresh()
+    qtbot.waitUntil(lambda: operations.idle)
+    assert len(boxes.asked) == 1 and day_lines(tab)[0] == ("张立春", False, "")
+    boxes.answer = True
+    tab.refresh()
+    qtbot.waitUntil(lambda: operations.idle and day_lines(tab)[0] == ("张立春", True, ""))
+    assert not tab.day.dirty

@@ -26,6 +26,7 @@ from chang_shan.ui.dialogs.contacts import ContactsDialog
 from chang_shan.ui.screens.care import NO_CARETAKER, CareScreen
 from chang_shan.ui.forms.fields import ERROR_COLOUR
 from tests.population.community import Community, build_community
+from tests.ui.driven import Driven
 
 pytestmark = pytest.mark.gui
 
@@ -59,21 +60,6 @@ def rows(screen: CareScreen) -> list[list[str]]:
 
 def settle(qtbot, screen: CareScreen) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: screen.ops.idle)
-
-
-class Driven:
-    """Stands in for ``exec()`` of a dialog class: ``fill`` works the real dialog (and clicks its
-    button); the result is whatever the dialog ended with."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, cls: type[QDialog], fill) -> None:  # noqa: ANN001
-        self.dialogs: list[QDialog] = []
-
-        def exec_(dialog: QDialog) -> int:
-            self.dialogs.append(dialog)
-            fill(dialog)
-            return dialog.result()
-
-        monkeypatch.setattr(cls, "exec", exec_)
 
 
 def assign_by_search(qtbot, name: str, initials: str):  # noqa: ANN001, ANN201

@@ -1,6 +1,6 @@
 """乐龄食堂 dialogs: 新增用餐人员 / 修改用餐人员 and 停餐.
 
-A new member is found by name (the same search as 指定包保人); then the way they eat (堂食 in the
+A new member is found by name (``ResidentSearch``); then the way they eat (堂食 in the
 hall, or 送餐 to their home on a delivery route), which meals, the route (any route already in use,
 or a new one typed in) and the start date. The services check everything; their messages appear
 under the fields. Each dialog writes one journaled action, so 编辑→撤销 can take it back.
@@ -17,9 +17,10 @@ from chang_shan.canteen import members
 from chang_shan.canteen.shapes import MemberInput
 from chang_shan.errors import ValidationError
 from chang_shan.ui.dialogs.actions import UNDO_HINT, _ResidentActionDialog
-from chang_shan.ui.dialogs.caretaker import CaretakerPicker, _date_field
+from chang_shan.ui.dialogs.caretaker import _date_field
 from chang_shan.ui.forms import CheckGroup, DateField, FormDialog, ValidatedForm
 from chang_shan.ui.forms.fields import format_date
+from chang_shan.ui.forms.resident_search import ResidentSearch
 
 if TYPE_CHECKING:
     from chang_shan.canteen.shapes import MemberRow
@@ -30,18 +31,6 @@ MEALS = ("午餐", "晚餐")
 ROUTE_HINT = "送餐的老人须填写送餐线路，如“一号线”；可选已有的线路，也可输入新的线路。"
 # The service names the meals lunch/dinner; the form shows them together in one row.
 FIELD_OF = {"lunch": "meals", "dinner": "meals"}
-
-
-class ResidentPicker(CaretakerPicker):
-    """A resident found by name, pinyin initials or address (no suggestions)."""
-
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(db, 0, [], parent=parent)
-        self.search.setPlaceholderText("按姓名、拼音首字母或住址查找居民")
-
-    def _show_suggestions(self) -> None:
-        self.caption.setText("请输入要登记的居民的姓名、拼音首字母或住址。")
-        self._fill([])
 
 
 class MemberDialog(FormDialog):
@@ -57,9 +46,9 @@ class MemberDialog(FormDialog):
             known_routes = members.routes(session, today=self.today)
         form = self.use_form(ValidatedForm(columns=1, parent=self))
         self.body.addWidget(form)
-        self.picker: ResidentPicker | None = None
+        self.picker: ResidentSearch | None = None
         if member is None:
-            self.picker = ResidentPicker(db, parent=self)
+            self.picker = ResidentSearch(db, empty_caption="请输入要登记的老人的姓名、拼音首字母或住址。", parent=self)
             self.picker.setObjectName("residentPicker")
             form.add_row("resident_id", "居民", self.picker, required=True, focus=self.picker.search,
                          highlight=self.picker.list)
@@ -122,7 +111,7 @@ class MemberDialog(FormDialog):
     def resident_id(self) -> int | None:
         if self.member is not None:
             return self.member.resident_id
-        return self.picker.caretaker_id() if self.picker is not None else None
+        return self.picker.resident_id() if self.picker is not None else None
 
     def data(self) -> MemberInput:
         delivered = self.mode.currentText() == "送餐"
@@ -143,7 +132,7 @@ class MemberDialog(FormDialog):
 
     def write(self) -> int | None:
         data = self.data()
-        name = self.member.name if self.member is not None else (self.picker.caretaker_name() if self.picker else "")
+        name = self.member.name if self.member is not None else (self.picker.resident_name() if self.picker else "")
         action = f"{'修改' if self.member is not None else '新增'}用餐人员 {name}"
         try:
             with self.db.transaction(action) as session:

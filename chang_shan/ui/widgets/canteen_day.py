@@ -10,14 +10,14 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from chang_shan.ui import ops as ops_module
-from chang_shan.ui.forms.fields import DateField
+from chang_shan.ui.forms.fields import ERROR_COLOUR, DateField
 from chang_shan.ui.widgets import canteen_print
 from chang_shan.ui.widgets.canteen_print import money
+from chang_shan.ui.widgets.canteen_view import CanteenView
 
 if TYPE_CHECKING:
     from chang_shan.canteen.shapes import DayLine, MealList
@@ -35,24 +36,20 @@ if TYPE_CHECKING:
 
 MEALS = ("午餐", "晚餐")
 COLUMNS = ("姓名", "住址", "电话", "记录")
-SAMPLES = ("欧阳春花花花花", "10号楼4单元602", "139****0099")
+SAMPLES = ("欧阳春花花", "10号楼4单元1601", "0431-84788894")
 ID_ROLE = Qt.ItemDataRole.UserRole
 EAT_IN = "堂食"
 DINNER_FROM_HOUR = 14  # after 14:00 the page opens on 晚餐
 
 
-class MealDayView(QWidget):
-    statusChanged = Signal(str)
-
+class MealDayView(CanteenView):
     def __init__(self, ops: Operations, *, can_edit: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ops = ops
+        super().__init__(ops, parent)
         self.can_edit = can_edit
-        self.started = False
         self.meal_list: MealList | None = None
         self.dirty = False  # ticks changed and not yet recorded
-        self._request = 0
         self._shown: tuple[date, str] | None = None  # the day and meal the list is for
+        self._red = QBrush(QColor(ERROR_COLOUR))
 
         self.prev_button = QPushButton("◀")
         self.prev_button.setObjectName("prevDay")
@@ -95,20 +92,23 @@ class MealDayView(QWidget):
         top.addStretch(1)
         top.addWidget(self.state)
 
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("mealLines")
-        self.tree.setAccessibleName("用餐名单")
-        self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        metrics = self.tree.fontMetrics()
-        for column, sample in enumerate(SAMPLES):
-            header.resizeSection(column, int(metrics.horizontalAdvance(sample) + metrics.horizontalAdvance("中") * 4))
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tree.itemChanged.connect(self._ticked)
+        # 堂食 on the left, the delivery routes on the right: both in sight however long the lists.
+        self.eat_in_tree = self._tree("eatInLines", "堂食名单")
+        self.route_tree = self._tree("routeLines", "送餐名单")
+        self.trees = (self.eat_in_tree, self.route_tree)
+        self.eat_in_label = QLabel("堂食")
+        self.eat_in_label.setObjectName("eatInCount")
+        self.route_label = QLabel("送餐")
+        self.route_label.setObjectName("routeCount")
+        self.lists = QSplitter(Qt.Orientation.Horizontal)
+        self.lists.setChildrenCollapsible(False)
+        for label, tree in ((self.eat_in_label, self.eat_in_tree), (self.route_label, self.route_tree)):
+            pane = QWidget()
+            pane_layout = QVBoxLayout(pane)
+            pane_layout.setContentsMargins(0, 0, 0, 0)
+            pane_layout.addWidget(label)
+            pane_layout.addWidget(tree, 1)
+            self.lists.addWidget(pane)
 
         self.total = QLabel("")
         self.total.setObjectName("total")
@@ -130,7 +130,7 @@ class MealDayView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.lists, 1)
         layout.addLayout(bottom)
 
         self.prev_button.clicked.connect(lambda: self.set_day(self.day() - timedelta(days=1)))
@@ -143,10 +143,24 @@ class MealDayView(QWidget):
         self.print_button.clicked.connect(self.print_delivery)
         self._update_buttons()
 
-    # --- the day and meal ------------------------------------------------------------------------
-    def today(self) -> date:
-        return date.today()
+    def _tree(self, name: str, accessible: str) -> QTreeWidget:
+        tree = QTreeWidget()
+        tree.setObjectName(name)
+        tree.setAccessibleName(accessible)
+        tree.setColumnCount(len(COLUMNS))
+        tree.setHeaderLabels(list(COLUMNS))
+        tree.setAlternatingRowColors(True)
+        tree.setUniformRowHeights(True)
+        header = tree.header()
+        metrics = tree.fontMetrics()
+        air = metrics.horizontalAdvance("中") * 2
+        for column, sample in enumerate(SAMPLES):
+            header.resizeSection(column, int(metrics.horizontalAdvance(sample) + air + (air * 2 if column == 0 else 0)))
+        header.setStretchLastSection(True)
+        tree.itemChanged.connect(self._ticked)
+        return tree
 
+    # --- the day and meal ------------------------------------------------------------------------
     def day(self) -> date:
         return self.date_edit.value() or self.today()
 
@@ -181,35 +195,29 @@ class MealDayView(QWidget):
         self.meal_buttons.blockSignals(False)
 
     # --- loading ---------------------------------------------------------------------------------
-    def start(self) -> None:
-        if not self.started:
-            self.started = True
-            self.reload()
-        else:
-            self.statusChanged.emit(self.status_text())
-
     def reload(self) -> None:
         from chang_shan.canteen import meals
 
-        self._request += 1
-        request, on, meal = self._request, self.day(), self.meal()
+        request, on, meal = self.next_request(), self.day(), self.meal()
         self.total.setText("正在读取…")
         self.ops.query(lambda s: meals.meal_list(s, on, meal), success=partial(self._loaded, request), parent=self)
 
     def _loaded(self, request: int, meal_list: MealList) -> None:
-        if request != self._request:
+        if not self.is_current(request):
             return
         self.meal_list = meal_list
         self._shown = (meal_list.on_date, meal_list.meal)
         self.dirty = False
         self.price.setText(f"每餐 {money(meal_list.price)}")
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        groups = [(EAT_IN, meal_list.eat_in)] + [(f"送餐 · {route}", lines) for route, lines in meal_list.routes]
-        for title, lines in groups:
-            self.tree.addTopLevelItem(self._group(title, lines))
-        self.tree.expandAll()
-        self.tree.blockSignals(False)
+        for tree in self.trees:
+            tree.blockSignals(True)
+            tree.clear()
+        self.eat_in_tree.addTopLevelItem(self._group(EAT_IN, meal_list.eat_in))
+        for route, lines in meal_list.routes:
+            self.route_tree.addTopLevelItem(self._group(route, lines))
+        for tree in self.trees:
+            tree.expandAll()
+            tree.blockSignals(False)
         self._count()
         self._update_buttons()
 
@@ -227,6 +235,8 @@ class MealDayView(QWidget):
             item = QTreeWidgetItem([line.name, line.address, line.phone, state])
             item.setData(0, ID_ROLE, line.resident_id)
             item.setToolTip(1, line.address)
+            if line.served is False:
+                item.setForeground(3, self._red)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             if self.can_edit:
                 flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -245,20 +255,24 @@ class MealDayView(QWidget):
     def _count(self) -> None:
         """The count of each group in its title, and the total below the list."""
         listed = ticked = 0
-        self.tree.blockSignals(True)
-        for index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(index)
-            people = group.childCount()
-            served = sum(1 for c in range(people) if group.child(c).checkState(0) == Qt.CheckState.Checked)
-            title = group.data(0, Qt.ItemDataRole.UserRole + 1)
-            group.setText(0, f"{title}（{people} 人，勾选 {served} 人）")
-            group.setFirstColumnSpanned(True)
-            listed += people
-            ticked += served
-        self.tree.blockSignals(False)
+        for tree in self.trees:
+            tree.blockSignals(True)
+            for group in self._groups(tree):
+                people = group.childCount()
+                served = sum(1 for c in range(people) if group.child(c).checkState(0) == Qt.CheckState.Checked)
+                title = group.data(0, Qt.ItemDataRole.UserRole + 1)
+                group.setText(0, f"{title}（{people} 人，勾选 {served} 人）")
+                group.setFirstColumnSpanned(True)
+                listed += people
+                ticked += served
+            tree.blockSignals(False)
         meal_list = self.meal_list
         if meal_list is None:
             return
+        delivered = sum(len(lines) for _route, lines in meal_list.routes)
+        self.eat_in_label.setText(f"堂食 {len(meal_list.eat_in)} 人")
+        self.route_label.setText(f"送餐 {delivered} 人，{len(meal_list.routes)} 条线路" if meal_list.routes
+                                 else "送餐：这一餐没有送餐的人")
         if not listed:
             self.total.setText(f"{meal_list.on_date:%Y-%m-%d} {meal_list.meal}没有用餐人员。")
         else:
@@ -287,12 +301,16 @@ class MealDayView(QWidget):
         self.print_button.setEnabled(listed)
 
     # --- what the lines say ----------------------------------------------------------------------
+    @staticmethod
+    def _groups(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+        return [tree.topLevelItem(g) for g in range(tree.topLevelItemCount())]
+
     def lines(self) -> list[QTreeWidgetItem]:
-        return [self.tree.topLevelItem(g).child(c) for g in range(self.tree.topLevelItemCount())
-                for c in range(self.tree.topLevelItem(g).childCount())]
+        """Every person's line: 堂食 first, then route by route."""
+        return [group.child(c) for tree in self.trees for group in self._groups(tree) for c in range(group.childCount())]
 
     def group_titles(self) -> list[str]:
-        return [self.tree.topLevelItem(g).text(0) for g in range(self.tree.topLevelItemCount())]
+        return [group.text(0) for tree in self.trees for group in self._groups(tree)]
 
     def ticked_ids(self) -> list[int]:
         return [item.data(0, ID_ROLE) for item in self.lines() if item.checkState(0) == Qt.CheckState.Checked]

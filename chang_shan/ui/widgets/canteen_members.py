@@ -6,11 +6,10 @@ saves one undoable action and the list reloads after any change.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.forms.fields import format_date
+from chang_shan.ui.widgets.canteen_view import CanteenView
 from chang_shan.ui.widgets.tables import fit_columns, read_only_table
 
 if TYPE_CHECKING:
@@ -46,16 +46,11 @@ def member_cells(row: MemberRow) -> tuple[str, ...]:
             row.route, row.address, row.phone, format_date(row.start_on), format_date(row.end_on), row.note)
 
 
-class MembersView(QWidget):
-    statusChanged = Signal(str)
-
+class MembersView(CanteenView):
     def __init__(self, ops: Operations, *, can_edit: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ops = ops
+        super().__init__(ops, parent)
         self.can_edit = can_edit
-        self.started = False
         self.rows: list[MemberRow] = []
-        self._request = 0
         self._keep: int | None = None  # the member to select again after a reload
 
         self.mode = QComboBox()
@@ -111,22 +106,11 @@ class MembersView(QWidget):
         action.setVisible(self.can_edit)
         return action
 
-    def today(self) -> date:
-        return date.today()
-
     # --- loading ---------------------------------------------------------------------------------
-    def start(self) -> None:
-        if not self.started:
-            self.started = True
-            self.reload()
-        else:
-            self.statusChanged.emit(self.status_text())
-
     def reload(self) -> None:
         from chang_shan.canteen import members
 
-        self._request += 1
-        request, on = self._request, self.today()
+        request, on = self.next_request(), self.today()
         mode, route, ended = self.mode.currentData(), self.route.currentData(), self.include_ended.isChecked()
         if self._keep is None:
             self._keep = self.selected_id()
@@ -139,7 +123,7 @@ class MembersView(QWidget):
         self.ops.query(load, success=partial(self._loaded, request), parent=self)
 
     def _loaded(self, request: int, result: tuple[list[MemberRow], list[str]]) -> None:
-        if request != self._request:
+        if not self.is_current(request):
             return
         rows, routes = result
         if not self._set_routes(routes):
@@ -250,6 +234,3 @@ class MembersView(QWidget):
             return False
         return self._run(lambda: EndMembershipDialog(self.ops.db, member, today=self.today(), parent=self), "停餐")
 
-    def on_data_changed(self) -> None:
-        if self.started:
-            self.reload()

@@ -5,12 +5,11 @@ Decimals shown with two decimals, never a float.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from chang_shan.ui.forms.fields import format_date
 from chang_shan.ui.widgets import canteen_print
 from chang_shan.ui.widgets.canteen_print import money
+from chang_shan.ui.widgets.canteen_view import CanteenView
 from chang_shan.ui.widgets.tables import fit_columns, read_only_table
 
 if TYPE_CHECKING:
@@ -38,16 +38,11 @@ LINE_COLUMNS = ("日期", "餐次", "方式", "金额")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class StatementsView(QWidget):
-    statusChanged = Signal(str)
-
+class StatementsView(CanteenView):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ops = ops
-        self.started = False
+        super().__init__(ops, parent)
         self.summaries: list[StatementSummary] = []
         self.statement: Statement | None = None
-        self._request = 0
         self._line_request = 0
 
         today = self.today()
@@ -99,7 +94,7 @@ class StatementsView(QWidget):
         splitter.addWidget(detail)
         splitter.setChildrenCollapsible(False)
         em = self.fontMetrics().horizontalAdvance("中")
-        splitter.setSizes([36 * em, 36 * em])
+        splitter.setSizes([40 * em, 32 * em])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
@@ -112,9 +107,6 @@ class StatementsView(QWidget):
         self.month.currentIndexChanged.connect(lambda _i: self.reload())
         self.print_button.clicked.connect(self.print_statement)
         self._update_buttons()
-
-    def today(self) -> date:
-        return date.today()
 
     def period(self) -> tuple[int, int]:
         return self.year.value(), self.month.currentData()
@@ -134,24 +126,16 @@ class StatementsView(QWidget):
         self.set_period(index // 12, index % 12 + 1)
 
     # --- loading ---------------------------------------------------------------------------------
-    def start(self) -> None:
-        if not self.started:
-            self.started = True
-            self.reload()
-        else:
-            self.statusChanged.emit(self.status_text())
-
     def reload(self) -> None:
         from chang_shan.canteen import statements
 
-        self._request += 1
-        request, (year, month) = self._request, self.period()
+        request, (year, month) = self.next_request(), self.period()
         self.total.setText("正在统计…")
         self.ops.query(lambda s: statements.month_statements(s, year, month),
                        success=partial(self._loaded, request), parent=self)
 
     def _loaded(self, request: int, summaries: list[StatementSummary]) -> None:
-        if request != self._request:
+        if not self.is_current(request):
             return
         keep = self.selected_resident_id()
         self.summaries = summaries
@@ -229,9 +213,6 @@ class StatementsView(QWidget):
                                                              month=month),
             self.statusChanged.emit)
 
-    def on_data_changed(self) -> None:
-        if self.started:
-            self.reload()
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from chang_shan.accounts.permissions import Perm
+from chang_shan.ui import ops as ops_module
 from chang_shan.ui.widgets.canteen_day import MealDayView
 from chang_shan.ui.widgets.canteen_members import MembersView
 from chang_shan.ui.widgets.canteen_statements import StatementsView
@@ -65,6 +66,9 @@ class CanteenTab(QWidget):
         """F5: reload every view loaded so far (and the one on show)."""
         self._started = True
         for view in self.views:
+            if view is self.day and self.day.dirty and not ops_module.ask(
+                    self, "放弃勾选", "这一餐的勾选还没有记录，刷新会丢掉这些勾选。要刷新吗？"):
+                continue
             if view.started or view is self.current_view():
                 view.started = True
                 view.reload()
