@@ -108,18 +108,23 @@ def test_a_today_item_opens_the_resident(qtbot, window, town, fake_dialogs) -> N
     assert screen.model.rowCount() == town.active
 
 
+def enter_on_first(qtbot, window, section: str, name: str, screen) -> None:  # noqa: ANN001
+    """Enter on the first item of a today section, ``name``'s: ``screen`` comes up, picked in the sidebar."""
+    item = window.today.section_items()[section].child(0)
+    assert item.text(0) == name
+    window.today.tree.setCurrentItem(item)
+    qtbot.keyClick(window.today.tree, Qt.Key.Key_Return)
+    assert window.current_screen is screen
+    assert window.sidebar.currentRow() == window.screens.index(screen)
+
+
 def test_an_elder_without_caretaker_opens_on_the_care_screen(qtbot, window, town, fake_dialogs) -> None:  # noqa: ANN001
     """无包保人的老人 → 包保关怀 with the elder selected, 指定包保人 ready (not the resident's form,
     which has no way to assign a caretaker)."""
     fake_dialogs.accept = False
     wang = town.ids["王淑芬"]
     window.care.only_missing.setChecked(True)
-    item = window.today.section_items()["no_caretaker"].child(0)
-    assert item.text(0) == "王淑芬"
-    window.today.tree.setCurrentItem(item)
-    qtbot.keyClick(window.today.tree, Qt.Key.Key_Return)
-    assert window.current_screen is window.care
-    assert window.sidebar.currentRow() == LEDGERS.index("包保关怀")
+    enter_on_first(qtbot, window, "no_caretaker", "王淑芬", window.care)
     qtbot.waitUntil(lambda: window.care.current_elder_id() == wang and window.ops.idle)
     assert window.care.tabs.currentIndex() == 0 and window.care.assign_action.isEnabled()
     assert fake_dialogs.opened == []
@@ -133,12 +138,7 @@ def test_an_overdue_visit_opens_the_health_record(qtbot, window, town) -> None: 
     profile = ProfileInput(conditions=[ConditionInput(code="2", on_date=date(2015, 1, 1))])  # 高血压, never visited
     window.ops.change("编辑健康档案 张立春", lambda s: save_profile(s, zhang, profile, expected_version=None))
     qtbot.waitUntil(lambda: window.today.section_items()["overdue_visits"].childCount() == 1 and window.ops.idle)
-    item = window.today.section_items()["overdue_visits"].child(0)
-    assert item.text(0) == "张立春"
-    window.today.tree.setCurrentItem(item)
-    qtbot.keyClick(window.today.tree, Qt.Key.Key_Return)
-    assert window.current_screen is window.health
-    assert window.sidebar.currentRow() == LEDGERS.index("居民健康库")
+    enter_on_first(qtbot, window, "overdue_visits", "张立春", window.health)
     qtbot.waitUntil(lambda: window.health.current_resident_id() == zhang and window.ops.idle)
     assert window.health.selected_id() == zhang
 
