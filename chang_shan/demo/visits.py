@@ -135,7 +135,7 @@ class _VisitsMixin(_Base):
             glucose = m.glucose_tenths() if home and m.diabetic else None
             rows.append(self._visit(rng, r, on, "随访", "上门" if home else "电话", visitor,
                                     on + timedelta(days=FOLLOW_UP_DAYS),
-                                    self._follow_up_note(rng, r, pressure, glucose)))
+                                    self._follow_up_note(rng, r, pressure, glucose), pressure, glucose))
 
     def _follow_up_note(self, rng: random.Random, r: H._Resident, pressure: tuple[int, int] | None,
                         glucose: int | None) -> str:

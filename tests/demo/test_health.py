@@ -286,6 +286,10 @@ def test_blood_pressure_and_glucose_fit_the_patients(facts) -> None:  # noqa: AN
     diabetic = [v.glucose_tenths for v in glucose if "3" in facts.diseases[v.resident_id]]
     normal = [v.glucose_tenths for v in glucose if "3" not in facts.diseases[v.resident_id]]
     assert mean(diabetic) > 70 and mean(normal) < 61 and max(normal) < 70
+    # A follow-up at home measures what the patient is followed for (a phone call measures nothing).
+    home_follow_ups = [v for v in facts.visits if v.purpose == "随访" and v.kind == "上门"]
+    assert home_follow_ups and all(v.systolic is not None for v in home_follow_ups)
+    assert all(v.glucose_tenths is not None for v in home_follow_ups if "3" in facts.diseases[v.resident_id])
 
 
 def test_yearly_check_for_most_people_65_and_over(facts) -> None:  # noqa: ANN001
