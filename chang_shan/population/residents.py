@@ -38,7 +38,7 @@ MAX_EMPLOYMENT = 50  # the column sizes (PostgreSQL refuses longer text; SQLite 
 MAX_NOTE = 500
 _NAME_BAD = re.compile(r"[0-9０-９!-/:-@\[-`{-~！-／：-＠［-｀｛-～、。，；：？！]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,5})?$")
+_LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,5})?$")  # local numbers never begin with 0 or 1
 
 
 @dataclass

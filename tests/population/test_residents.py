@@ -147,7 +147,9 @@ def test_duplicate_id_number_names_who_has_it(db: Database, town: Community) -> 
 
 @pytest.mark.parametrize(
     ("phone", "fragment"),
-    [("1380431000", "手机号码应为 11 位，现在是 10 位。"), ("138-0431", "电话号码格式不对"), ("电话", "电话号码格式不对")],
+    [("1380431000", "手机号码应为 11 位，现在是 10 位。"), ("138-0431", "电话号码格式不对"), ("电话", "电话号码格式不对"),
+     ("1381234", "手机号码应为 11 位，现在是 7 位。"),  # not a landline: local numbers never begin with 1
+     ("0431-05551234", "电话号码格式不对")],
 )
 def test_wrong_phone_is_refused(db: Database, town: Community, phone: str, fragment: str) -> None:
     data = person(town.h102, "周强", "", "02", birth_date=date(1960, 1, 1), phone=phone)
