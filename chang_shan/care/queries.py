@@ -73,15 +73,15 @@ def aged_at_least(years: int, on: date, resident: Any = Resident) -> ColumnEleme
     return resident.birth_date <= years_before(on, years)
 
 
-def latest_rows(model: Any, date_column: Any, on: date, *columns: Any) -> Any:
+def latest_rows(model: Any, date_column: Any, on: date, *columns: Any, where: tuple = ()) -> Any:
     """Subquery (resident_id, *columns): each resident's newest row of ``model`` dated on or
-    before ``on``; two rows on the same day: the one recorded last. One pass over the table (a
-    window per resident), whatever the number of residents; join it, do not test ids ``IN`` it
-    (SQLite would walk the whole list for each row)."""
+    before ``on`` (among the rows matching ``where``); two rows on the same day: the one recorded
+    last. One pass over the table (a window per resident), whatever the number of residents; join
+    it, do not test ids ``IN`` it (SQLite would walk the whole list for each row)."""
     ranked = (
         select(model.resident_id.label("resident_id"), *columns, func.row_number().over(
             partition_by=model.resident_id, order_by=(date_column.desc(), model.id.desc())).label("rank"))
-        .where(date_column <= on).subquery()
+        .where(date_column <= on, *where).subquery()
     )
     return select(ranked.c.resident_id, *(ranked.c[c.key] for c in columns)).where(ranked.c.rank == 1).subquery()
 

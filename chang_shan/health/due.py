@@ -63,15 +63,21 @@ def _followed_diseases(session: Session, resident_ids: list[int]) -> dict[int, s
     return {rid: "、".join(items) for rid, items in names.items()}
 
 
+FOLLOW_UP_PURPOSES = ("随访", "年度体检")  # a yearly check stands for a follow-up; a 关怀 call does not
+
+
 def overdue_visits(session: Session, on: date) -> list[DueRow]:
-    """Residents whose latest visit (on or before ``on``) planned a next visit on or before ``on``
-    (due today: ``days_overdue`` 0; a later visit, whatever its plan, replaces an earlier one's),
-    and follow-up patients (a ``FOLLOW_UP_CODES`` disease) never visited (``due_on`` None,
-    ``days_overdue`` 0). Never-visited first, then the longest overdue; reason ``高血压随访``,
-    ``随访``, ``年度体检`` or ``关怀走访`` after the latest visit's purpose."""
+    """Residents whose latest follow-up (a 随访 or 年度体检 on or before ``on``) planned the next
+    one on or before ``on`` (due today: ``days_overdue`` 0; a later follow-up, whatever its plan,
+    replaces an earlier one's), and follow-up patients (a ``FOLLOW_UP_CODES`` disease) never
+    followed up (``due_on`` None, ``days_overdue`` 0). A 关怀 call is not a follow-up: it neither
+    clears nor sets this plan (``not_visited`` watches those). Never-followed-up first, then the
+    longest overdue; reason ``高血压随访``, ``随访`` or ``年度体检`` after the latest one's purpose."""
     require(session, Perm.HEALTH)
+    follow_up = HealthVisit.purpose.in_(FOLLOW_UP_PURPOSES)
     latest = latest_rows(HealthVisit, HealthVisit.visited_on, on, HealthVisit.visited_on.label("visited_on"),
-                         HealthVisit.purpose.label("purpose"), HealthVisit.next_due_on.label("next_due_on"))
+                         HealthVisit.purpose.label("purpose"), HealthVisit.next_due_on.label("next_due_on"),
+                         where=(follow_up,))
     planned, place = _residents(session, latest.c.visited_on, latest.c.purpose, latest.c.next_due_on)
     planned = planned.join(latest, latest.c.resident_id == Resident.id).where(latest.c.next_due_on <= on)
     patients = select(HealthCondition.resident_id).where(
@@ -79,7 +85,7 @@ def overdue_visits(session: Session, on: date) -> list[DueRow]:
     never, _ = _residents(session)
     never = never.where(
         Resident.id.in_(patients),
-        Resident.id.not_in(select(HealthVisit.resident_id).where(HealthVisit.visited_on <= on)),
+        Resident.id.not_in(select(HealthVisit.resident_id).where(HealthVisit.visited_on <= on, follow_up)),
     )
     late = session.execute(planned).all()
     unseen = session.execute(never).all()

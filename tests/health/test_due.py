@@ -91,29 +91,33 @@ def test_a_later_visit_clears_an_earlier_due_date_from_its_own_day(
     assert _overdue(hdb, date(2025, 7, 14))[zhang].due_on == date(2025, 7, 14)
 
 
-def test_the_latest_visit_decides_even_without_a_plan_and_same_day_the_last_recorded(
+def test_the_latest_follow_up_decides_even_without_a_plan_and_same_day_the_last_recorded(
     health_office: HealthOffice, hdb: Database
 ) -> None:
     zhang = health_office.town.zhang
     _visit(hdb, zhang, date(2025, 1, 10), next_due=date(2025, 4, 10))
-    _visit(hdb, zhang, date(2025, 2, 1), purpose="关怀")  # no next visit planned: nothing due after it
+    _visit(hdb, zhang, date(2025, 2, 1), purpose="关怀")  # a care call is no follow-up: the plan stands
+    assert _overdue(hdb, date(2025, 6, 1))[zhang].due_on == date(2025, 4, 10)
+    _visit(hdb, zhang, date(2025, 2, 15))  # a follow-up without a next date: nothing due after it
     assert zhang not in _overdue(hdb, date(2025, 6, 1))
     _visit(hdb, zhang, date(2025, 3, 1), purpose="年度体检", next_due=date(2025, 5, 1))
     _visit(hdb, zhang, date(2025, 3, 1), next_due=date(2025, 5, 20))  # same day, recorded later
+    _visit(hdb, zhang, date(2025, 3, 5), purpose="关怀", next_due=date(2025, 4, 5))  # its plan is not this one
     row = _overdue(hdb, date(2025, 6, 1))[zhang]
     assert (row.due_on, row.reason, row.last_visit_on) == (date(2025, 5, 20), "高血压随访", date(2025, 3, 1))
 
 
-def test_reasons_follow_the_purpose_and_never_visited_come_first(health_office: HealthOffice, hdb: Database) -> None:
+def test_reasons_follow_the_purpose_and_never_followed_up_come_first(health_office: HealthOffice, hdb: Database) -> None:
     town = health_office.town
     _visit(hdb, town.li, date(2025, 1, 1), purpose="年度体检", next_due=date(2025, 5, 1))
-    _visit(hdb, town.wang, date(2025, 1, 1), purpose="关怀", next_due=date(2025, 3, 1))
+    _visit(hdb, town.wang, date(2025, 1, 1), purpose="关怀", next_due=date(2025, 3, 1))  # 久未走访's business
     _visit(hdb, town.son, date(2025, 1, 1), next_due=date(2025, 5, 25))
+    _visit(hdb, town.zhang, date(2025, 1, 1), purpose="关怀")  # called, but never followed up
     with hdb.reader() as s:
         rows = due.overdue_visits(s, date(2025, 6, 1))
     assert [(r.name, r.reason, r.days_overdue) for r in rows] == [
-        ("刘明", "糖尿病随访", 0), ("张立春", "高血压随访", 0),  # never visited (name order)
-        ("王淑芬", "关怀走访", 92), ("李桂兰", "年度体检", 31), ("张伟", "随访", 7),
+        ("刘明", "糖尿病随访", 0), ("张立春", "高血压随访", 0),  # never followed up (name order)
+        ("李桂兰", "年度体检", 31), ("张伟", "随访", 7),
     ]
 
 

@@ -367,3 +367,21 @@ def test_the_statistics_tab(qtbot, screen: HealthScreen, db: Database, town: Com
         visits.record_visit(s, town.li, VisitInput(purpose="年度体检"))
     screen.ops.notify_changed("")
     qtbot.waitUntil(lambda: screen.ops.idle and checks.text() == "2 / 3 人")
+
+
+def test_the_next_follow_up_comes_from_the_latest_follow_up_not_a_care_call() -> None:
+    from datetime import date
+
+    from chang_shan.health.shapes import ProfileDetail, ProfileInput, VisitRow
+    from chang_shan.ui.widgets.health_record import summary_items
+
+    def visit(on: date, purpose: str, due: date) -> VisitRow:
+        return VisitRow(1, 7, "张立春", on, "上门", purpose, "王芳", None, None, None, "", due)
+
+    profile = ProfileDetail(7, "张立春", 78, True, ProfileInput(), 1, None, None)
+    visits = [visit(date(2026, 10, 25), "关怀", date(2026, 11, 24)), visit(date(2026, 9, 27), "随访", date(2026, 12, 26))]
+    items = {label: text for label, text, _ in summary_items(profile, visits)}
+    assert items["下次随访"].startswith("2026-12-26")
+    assert items["最近随访"].startswith("2026-10-25（关怀")
+    only_calls = {label: text for label, text, _ in summary_items(profile, visits[:1])}
+    assert only_calls["下次随访"].startswith("2026-11-24")
