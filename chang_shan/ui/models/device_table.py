@@ -7,14 +7,17 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from chang_shan.safety.dates import month_end
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.widgets.device_coverage import EXPIRING_COLOUR
+from chang_shan.ui.models.rows import RowsModel
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from chang_shan.safety.shapes import DeviceRow
 
 IN_USE = "在用"
@@ -42,9 +45,11 @@ def device_cells(row: DeviceRow, on: date) -> tuple[str, ...]:
             format_date(row.last_inspected_on) or "未检查", format_date(row.expires_on), status)
 
 
-class DeviceTableModel(QAbstractTableModel):
+class DeviceTableModel(RowsModel):
     """The devices as rows: expired ones red, those expiring this month orange and bold, those
     no longer in use grey. ``on`` is the day the colours are for."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,17 +68,6 @@ class DeviceTableModel(QAbstractTableModel):
         self._cells = [device_cells(r, on) for r in rows]  # painting a row is a lookup
         self._states = [device_state(r, on) for r in rows]
         self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,6 +46,7 @@ from chang_shan.ui import ops as ops_module
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
 from chang_shan.ui.widgets.tables import read_only_table
+from chang_shan.ui.models.rows import RowsModel
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -66,30 +67,16 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class CareTargetModel(QAbstractTableModel):
+class CareTargetModel(RowsModel):
     """The care targets as rows; those without a caretaker in red with a warning icon."""
+
+    COLUMNS = TARGET_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[CareTarget] = []
         self._red = QBrush(QColor(ERROR_COLOUR))
         self._warning = None
-
-    def set_rows(self, rows: list[CareTarget]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(TARGET_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return TARGET_COLUMNS[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
