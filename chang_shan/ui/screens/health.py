@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from chang_shan.accounts.permissions import Perm
 from chang_shan.health.finder import LIMIT, QUICK_FILTERS
 from chang_shan.ui import ops as ops_module
+from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.widgets.health_record import HealthRecordPanel
 from chang_shan.ui.widgets.tables import fit_columns, read_only_table
 from chang_shan.ui.widgets.health_stats import HealthStatsView
@@ -321,19 +322,11 @@ class HealthScreen(QWidget):
     # --- dialogs -------------------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> QDialog:
         """Window-modal, not blocking: the screen refreshes when it saved."""
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        def saved(done: QDialog) -> None:
+            self._keep = self.panel.resident_id
+            self.ops.notify_changed(done.windowTitle())
 
-        def finished(result: int) -> None:
-            if self.dialog is dialog:
-                self.dialog = None
-            if result == QDialog.DialogCode.Accepted:
-                self._keep = self.panel.resident_id
-                self.ops.notify_changed(dialog.windowTitle())
-
-        dialog.finished.connect(finished)
-        dialog.open()
-        return dialog
+        return open_window_modal(self, dialog, saved)
 
     def _resident_for_edit(self) -> int | None:
         if not self.can_edit or self.dialog is not None:
