@@ -81,6 +81,8 @@ _HIDDEN_FIELDS = {"id", "name_pinyin", "updated_at", "created_at", "recorded_at"
 # Tables whose contents only holders of a permission may read (by name prefix).
 RESTRICTED_PREFIXES = permissions.RESTRICTED_PREFIXES  # one mapping: undo and the trail agree
 _PHONE_FIELDS = {"phone", "mobile", "contact_phone"}
+# Columns that hold a resident's id: shown with the person's name.
+RESIDENT_COLUMNS = {"resident_id", "head_id", "elder_id", "caretaker_id", "assignee_resident_id"}
 
 _DETAIL_LABELS = {
     "user": "账户", "role": "角色", "grids": "网格", "health": "健康库", "wills": "遗嘱库", "active": "启用",
@@ -259,6 +261,9 @@ def _rows(session: Session, ids: Sequence[int], actor: Actor) -> list[AuditRow]:
     resident_ids = {e.resident_id for e in entries if e.resident_id is not None}
     for rows in rows_of.values():
         resident_ids.update(r.resident_id for r in rows if r.resident_id is not None)
+        for r in rows:  # people a row points at (a caretaker, an assignee …) are named too
+            for values in (r.before or {}, r.after or {}):
+                resident_ids.update(v for k, v in values.items() if k in RESIDENT_COLUMNS and isinstance(v, int))
     names: dict[int, str] = {}
     if resident_ids:
         names = {rid: name for rid, name in session.execute(
@@ -340,7 +345,7 @@ class _Shower:
             return codes.ethnicity().label(str(value), str(value))
         if column == "relation_code":
             return codes.relation().label(str(value), str(value))
-        if column in ("resident_id", "head_id") and isinstance(value, int) and value in self.names:
+        if column in RESIDENT_COLUMNS and isinstance(value, int) and value in self.names:
             return f"{self.names[value]}（#{value}）"
         if column.endswith("_id") and isinstance(value, int):
             return f"#{value}"

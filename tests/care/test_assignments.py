@@ -286,6 +286,7 @@ def test_assignments_are_in_the_audit_trail_under_the_elder_and_the_last_one_can
     assert [(e.user, e.action, e.resident_name) for e in entries] == [("worker", "指定包保人", "王淑芬")] * 2
     assert "结束日期：（空） → 2025-03-01" in entries[0].summary and "新增包保关系" in entries[0].summary
     assert "开始日期 2025-01-01" in entries[1].summary
+    assert f"李桂兰（#{town.li}）" in entries[1].summary  # the caretaker named, not a bare id
 
     db.actor = health_office.actors["worker"]
     with db.transaction("撤销") as s:
