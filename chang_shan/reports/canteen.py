@@ -81,8 +81,10 @@ def _list_page(doc: PdfDocument, heading: str, listing: MealList, label: str, li
     doc.text(doc.page_width / 2, y, heading, size=18, style=HEI, align=CENTER)
     y -= 28
     doc.text(doc.left, y, f"日期：{day_text(listing.on_date)}　　餐次：{listing.meal}", size=12, style=HEI)
-    count = f"共 {len(lines)} 份"
-    doc.text(doc.right, y, f"线路：{label}　　{count}" if delivery else count, size=12, style=HEI, align=RIGHT)
+    doc.text(doc.right, y, f"共 {len(lines)} 份", size=12, style=HEI, align=RIGHT)
+    if delivery:  # a route's name can be long: a line of its own, never run into the date
+        y -= 18
+        doc.text(doc.left, y, f"线路：{label}", size=12, style=HEI)
     y -= 12
     columns = DELIVERY_COLUMNS if delivery else EAT_IN_COLUMNS
     table = Table(doc, columns, size=10.5, min_size=7.5, row_height=26, header_height=20, style=SONG,
