@@ -155,17 +155,17 @@ def test_update_keeps_memberships_apart(cdb: Database, canteen_office: CanteenOf
              {"start_on": "开始日期不能晚于停餐日期（2025-02-01）。"})
 
 
-def test_people_who_left_are_read_only_but_may_still_stop(cdb: Database, canteen_office: CanteenOffice) -> None:
+def test_people_who_left_are_read_only_and_already_stopped(cdb: Database, canteen_office: CanteenOffice) -> None:
     wang = canteen_office.town.wang
     member_id = canteen_office.member_of[wang]
     with cdb.transaction("迁出") as s:
-        residents.move_out(s, wang, on_date=date(2025, 3, 15))
+        residents.move_out(s, wang, on_date=date(2025, 3, 15))  # stops the membership that day
     message = _refused(cdb, lambda s: members.update_member(s, member_id, MemberInput(wang, "堂食")),
                        error=DomainError)
     assert message == "已迁出的居民不能修改用餐登记。"
-    with cdb.transaction("停餐") as s:
-        row = members.end_membership(s, member_id, date(2025, 3, 15), today=TODAY)
-    assert row.end_on == date(2025, 3, 15)
+    message = _refused(cdb, lambda s: members.end_membership(s, member_id, date(2025, 3, 16), today=TODAY),
+                       error=DomainError)
+    assert message == "该用餐人员已于 2025-03-15 停餐。"
 
 
 def test_end_membership(cdb: Database, canteen_office: CanteenOffice) -> None:
