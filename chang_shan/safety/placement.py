@@ -134,9 +134,10 @@ class Location:
         )
 
     def order(self) -> tuple:
-        """Building, unit, room order (the unit's own devices before its households')."""
+        """Building, unit, room order (the unit's own devices before its households'; rooms as
+        numbers: 101 before 1001, by length first)."""
         return (self.building.sort_key, self.building.id, self.unit.sort_key, self.unit.id,
-                self.household.room.is_not(None), self.household.room)
+                self.household.room.is_not(None), func.length(self.household.room), self.household.room)
 
     @staticmethod
     def place(row: Any) -> str:

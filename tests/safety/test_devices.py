@@ -263,3 +263,13 @@ def test_lists_filter_by_kind_place_expiry_and_status(db: Database, town: Commun
     assert ids(household_id=town.h101) == [] and ids(household_id=town.h101, include_retired=True) == [gas101.id]
     assert ids(expiring_by=date(2026, 11, 30)) == [ext1.id, house.id]
     assert ids(expiring_by=date(2026, 11, 30), include_retired=True) == [ext1.id, house.id]
+
+
+def test_rooms_are_listed_as_numbers_101_before_1001(db: Database, town: Community) -> None:
+    with db.transaction("新增住户") as s:
+        h1001 = households.create_household(s, households.HouseholdInput(town.building3, town.unit2, "1001"))
+    high = _add(db, DeviceInput("燃气报警器", household_id=h1001))
+    low = _add(db, DeviceInput("燃气报警器", household_id=town.h301))
+    with db.reader() as s:
+        found = devices.list_devices(s, DeviceFilter(unit_id=town.unit2), today=TODAY)
+    assert [d.id for d in found] == [low.id, high.id]  # 301 before 1001 (as text 1001 came first)
