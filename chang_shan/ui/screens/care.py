@@ -47,6 +47,7 @@ from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
 from chang_shan.ui.widgets.tables import read_only_table
 from chang_shan.ui.models.rows import RowsModel
+from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -143,7 +144,7 @@ def _split(orientation: Qt.Orientation, first: QWidget, second: QWidget, sizes: 
     return splitter
 
 
-class CareScreen(QWidget):
+class CareScreen(LoadsWhenShown, QWidget):
     title = "包保关怀"
     statusChanged = Signal(str)
 
@@ -152,7 +153,6 @@ class CareScreen(QWidget):
         self.ops = ops
         actor = ops.db.actor
         self.can_edit = actor is not None and actor.can(Perm.EDIT)
-        self._started = False
         self._select_after: int | None = None
         self._caretaker_request = 0
         self.targets: list[CareTarget] = []
@@ -266,12 +266,8 @@ class CareScreen(QWidget):
     def today(self) -> date:
         return date.today()
 
-    def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self.reload()
-        else:
-            self._emit_status()
+    def show_status(self) -> None:
+        self._emit_status()
 
     def reload(self) -> None:
         from chang_shan.care import assignments
@@ -288,11 +284,6 @@ class CareScreen(QWidget):
             self._select_after = self.current_elder_id()
         self.count.setText("正在读取…")
         self.ops.query(load, success=self._loaded, parent=self)
-
-    def refresh(self) -> None:
-        """F5 on this screen."""
-        self._started = True
-        self.reload()
 
     def _loaded(self, result: tuple[list[CareTarget], list[CareRow], list[tuple[int, str]] | None]) -> None:
         targets, rows, grids = result

@@ -53,6 +53,7 @@ from chang_shan.ui.models.device_table import SAMPLES as DEVICE_SAMPLES
 from chang_shan.ui.widgets.device_coverage import CoverageView, summary_text
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
 from chang_shan.ui.widgets.tables import fit_columns, read_only_table
+from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -83,7 +84,7 @@ def _check(text: str, name: str) -> QCheckBox:
     return box
 
 
-class DevicesTab(QWidget):
+class DevicesTab(LoadsWhenShown, QWidget):
     title = "安全设备"
     statusChanged = Signal(str)
 
@@ -92,7 +93,6 @@ class DevicesTab(QWidget):
         self.ops = ops
         actor = ops.db.actor
         self.can_edit = actor is not None and actor.can(Perm.EDIT)
-        self._started = False
         self._coverage_request = 0
         self._list_request = 0
         self._inspection_request = 0
@@ -230,17 +230,8 @@ class DevicesTab(QWidget):
     def today(self) -> date:
         return date.today()
 
-    def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self.reload()
-        else:
-            self.statusChanged.emit(self._status)
-
-    def refresh(self) -> None:
-        """F5."""
-        self._started = True
-        self.reload()
+    def show_status(self) -> None:
+        self.statusChanged.emit(self._status)
 
     def reload(self) -> None:
         self.reload_coverage()

@@ -41,6 +41,7 @@ from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.models.request_table import CONTENT_COLUMN, SAMPLES, RequestTableModel
 from chang_shan.ui.widgets.request_detail import RequestDetailPanel
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
+from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -60,7 +61,7 @@ QToolButton#chip_overdue:checked { background: #b3261e; border-color: #b3261e; }
 """
 
 
-class RequestsTab(QWidget):
+class RequestsTab(LoadsWhenShown, QWidget):
     statusChanged = Signal(str)
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
@@ -69,7 +70,6 @@ class RequestsTab(QWidget):
         actor = ops.db.actor
         self.can_edit = actor is not None and actor.can(Perm.EDIT)
         self.me: int | None = getattr(actor, "user_id", None)
-        self._started = False
         self._list_request = 0
         self._detail_request = 0
         self._select_after: int | None = None
@@ -211,17 +211,6 @@ class RequestsTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.4))
 
     # --- loading --------------------------------------------------------------------------------
-    def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self.reload()
-        else:
-            self.statusChanged.emit(self._status)
-
-    def refresh(self) -> None:
-        self._started = True
-        self.reload()
-
     def current_filter(self) -> RequestFilter:
         on = date.today()
         statuses = tuple(s for s in STATUSES if self.chips[s].isChecked())
@@ -237,6 +226,9 @@ class RequestsTab(QWidget):
         self._include = None  # the user filters: show what the filter says
         if self._started:
             self.reload()
+
+    def show_status(self) -> None:
+        self.statusChanged.emit(self._status)
 
     def reload(self) -> None:
         from chang_shan.population.places import place_tree
