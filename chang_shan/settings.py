@@ -166,3 +166,19 @@ def set_setting(session: Session, key: str, value: object) -> None:
     session.flush()
     record_event(session, "settings", f"修改设置 {setting.label}：{setting.describe(old)} → {setting.describe(new)}",
                  detail={"key": key, "before": _plain(old), "after": _plain(new)})
+
+
+def set_settings(session: Session, values: dict[str, object]) -> None:
+    """Change several settings at once (the 设置 dialog): every value is checked first and one bad
+    value (``ValidationError`` naming each) keeps them all as they were."""
+    require(session, Perm.SETTINGS, what="修改设置")
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        try:
+            _parse(_setting(key), value)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    for key, value in values.items():
+        set_setting(session, key, value)

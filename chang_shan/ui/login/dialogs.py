@@ -449,18 +449,10 @@ class IdleSettingsDialog(_AccountDialog):
         return field.value() if isinstance(field, QSpinBox) else field.text()
 
     def _save_settings(self) -> None:
-        from chang_shan.errors import ValidationError as Invalid
-        from chang_shan.settings import set_setting
+        from chang_shan.settings import set_settings
 
         with self.db.reader() as session, session.begin():  # audited events, not an undoable action
-            errors: dict[str, str] = {}
-            for key in self.fields:
-                try:
-                    set_setting(session, key, self.setting_value(key))
-                except Invalid as exc:
-                    errors.update(exc.errors)
-            if errors:  # nothing is kept: the transaction rolls back
-                raise Invalid(errors)
+            set_settings(session, {key: self.setting_value(key) for key in self.fields})
         store.save_idle_minutes(self.db, self.minutes.value())
 
     def save(self) -> bool:
