@@ -20,6 +20,7 @@ from chang_shan.care.assignments import care_targets
 from chang_shan.care.queries import LONE, Whereabouts, aged_at_least, latest_rows
 from chang_shan.db.models import HealthCondition, HealthVisit, Resident
 from chang_shan.health.codes import FOLLOW_UP_CODES, YEARLY_CHECK_AGE, disease
+from chang_shan.health.plan import FOLLOW_UP_PURPOSES
 from chang_shan.health.shapes import DueRow
 from chang_shan.health.visits import one_year_after
 from chang_shan.population import access
@@ -61,9 +62,6 @@ def _followed_diseases(session: Session, resident_ids: list[int]) -> dict[int, s
         for rid, code in sorted(rows, key=lambda r: (r.resident_id, order[r.code])):
             names.setdefault(rid, []).append(disease().label(code))
     return {rid: "、".join(items) for rid, items in names.items()}
-
-
-FOLLOW_UP_PURPOSES = ("随访", "年度体检")  # a yearly check stands for a follow-up; a 关怀 call does not
 
 
 def overdue_visits(session: Session, on: date) -> list[DueRow]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from chang_shan.health import codes
-from chang_shan.health.due import FOLLOW_UP_PURPOSES
+from chang_shan.health.plan import planning_visit
 from chang_shan.health.shapes import ProfileDetail, ProfileInput, SelfCareDetail, VisitRow
 from chang_shan.population.query import ResidentRow
 from chang_shan.ui.dialogs.health_fields import heading
@@ -98,9 +98,7 @@ def summary_items(profile: ProfileDetail, visits: list[VisitRow]) -> list[tuple[
     disabilities = _labels(codes.disability(), data.disabilities, data.disability_other, "8")
     doctor = "　".join(p for p in (data.family_doctor, data.family_doctor_phone) if p)
     latest = visits[0] if visits else None
-    # The latest follow-up (随访/年度体检) plans the next one, as in the today list; a care call's
-    # plan counts only for someone never followed up.
-    plan = next((v for v in visits if v.purpose in FOLLOW_UP_PURPOSES), latest)
+    plan = planning_visit(visits)  # the same plan the today list reads
     next_due = plan.next_due_on if plan is not None else None
     overdue = next_due is not None and next_due < date.today()
     return [
