@@ -23,7 +23,7 @@ from chang_shan.errors import NotFound, PermissionDenied, ValidationError
 
 KEY_PREFIX = "setting."
 
-Value = int | str | Decimal
+Value = bool | int | str | Decimal
 
 CENT = Decimal("0.01")
 _MONEY = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
@@ -33,13 +33,15 @@ _MONEY = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 class Setting:
     key: str  # 'today.not_visited_days'
     label: str  # 久未走访提醒天数
-    kind: type  # int, str or Decimal (money in yuan, at most two decimals, stored as '7.00')
+    kind: type  # bool (是/否), int, str or Decimal (money in yuan, at most two decimals, stored as '7.00')
     default: Value
     minimum: int | Decimal | None = None  # int/Decimal: smallest value; str: shortest length
     maximum: int | Decimal | None = None  # int/Decimal: largest value; str: longest length
     unit: str = ""  # 天, 元 …
 
     def describe(self, value: Value) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
         return f"{value} {self.unit}".strip()
 
 
@@ -51,6 +53,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("services.revisit_after_days", "完成后回访天数", int, 3, 1, 30, "天"),
         Setting("canteen.meal_price", "每餐价格", Decimal, Decimal("7.00"), Decimal("0.00"), Decimal("100.00"), "元"),
         Setting("office.community_name", "社区名称", str, "", 0, 30),  # printed on statements
+        Setting("office.hotline", "社区服务电话", str, "", 0, 20),  # on every badge (防走失卡)
+        # What a badge shows when the family has not recorded a choice (badge_consent).
+        Setting("badges.default_address", "防走失卡默认印住址", bool, False),
+        Setting("badges.default_photo", "防走失卡默认印照片", bool, True),
+        Setting("badges.max_contacts", "防走失卡默认家属人数", int, 2, 1, 3, "人"),
     )
 }
 
@@ -64,6 +71,8 @@ def _setting(key: str) -> Setting:
 
 def _parse(setting: Setting, raw: object) -> Value:
     """``raw`` as the setting's type within its range, or ``ValidationError``."""
+    if setting.kind is bool:
+        return _parse_bool(setting, raw)
     if setting.kind is int:
         return _parse_int(setting, raw)
     if setting.kind is Decimal:
@@ -75,6 +84,22 @@ def _parse(setting: Setting, raw: object) -> Value:
     if len(text) < low or (high is not None and len(text) > high):
         raise ValidationError({setting.key: f"{setting.label}应为 {low}–{high} 个字。"})
     return text
+
+
+_TRUE, _FALSE = ("1", "true", "是"), ("0", "false", "否")
+
+
+def _parse_bool(setting: Setting, raw: object) -> bool:
+    """A yes/no setting: ``True``/``False`` or the text a form or the database holds."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise ValidationError({setting.key: f"{setting.label}应为“是”或“否”。"})
 
 
 def _parse_int(setting: Setting, raw: object) -> int:
@@ -119,7 +144,7 @@ def _parse_money(setting: Setting, raw: object) -> Decimal:
     return value.copy_abs() if value == 0 else value  # never '-0.00'
 
 
-def _plain(value: Value) -> int | str:
+def _plain(value: Value) -> bool | int | str:
     """A value as the audit event's JSON detail holds it (money as its text, '7.00')."""
     return str(value) if isinstance(value, Decimal) else value
 
@@ -162,7 +187,8 @@ def set_setting(session: Session, key: str, value: object) -> None:
     old = get_setting(session, key)
     if new == old:
         return  # nothing changed: nothing written, no event
-    session.merge(AppMeta(key=KEY_PREFIX + key, value=str(new)))
+    stored = ("1" if new else "0") if isinstance(new, bool) else str(new)
+    session.merge(AppMeta(key=KEY_PREFIX + key, value=stored))
     session.flush()
     record_event(session, "settings", f"修改设置 {setting.label}：{setting.describe(old)} → {setting.describe(new)}",
                  detail={"key": key, "before": _plain(old), "after": _plain(new)})

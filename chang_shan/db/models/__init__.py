@@ -18,9 +18,13 @@ from chang_shan.db.models.care import CareAssignment, ResidentContact
 from chang_shan.db.models.services import ServiceCategory, ServiceRequest, ServiceRequestEvent
 from chang_shan.db.models.canteen import CanteenMeal, CanteenMember
 from chang_shan.db.models.safety import DeviceInspection, SafetyDevice
+from chang_shan.db.models.badges import Badge, BadgeConsent, BadgePrint, ResidentPhoto
 
 __all__ = [
     "AppMeta",
+    "Badge",
+    "BadgeConsent",
+    "BadgePrint",
     "Base",
     "Building",
     "CanteenMeal",
@@ -41,6 +45,7 @@ __all__ = [
     "Organisation",
     "Resident",
     "ResidentContact",
+    "ResidentPhoto",
     "ResidentGroup",
     "RoleAssignment",
     "SafetyDevice",

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -432,6 +433,10 @@ class IdleSettingsDialog(_AccountDialog):
 
     @staticmethod
     def _setting_field(setting, value) -> QWidget:  # noqa: ANN001 - a chang_shan.settings.Setting
+        if setting.kind is bool:
+            box = QCheckBox("是")
+            box.setChecked(bool(value))
+            return box
         if setting.kind is int:
             box = QSpinBox()
             box.setRange(int(setting.minimum or 0), int(setting.maximum or 1_000_000))
@@ -444,8 +449,10 @@ class IdleSettingsDialog(_AccountDialog):
             edit.setPlaceholderText(setting.unit)
         return edit
 
-    def setting_value(self, key: str) -> int | str:
+    def setting_value(self, key: str) -> bool | int | str:
         field = self.fields[key]
+        if isinstance(field, QCheckBox):
+            return field.isChecked()
         return field.value() if isinstance(field, QSpinBox) else field.text()
 
     def _save_settings(self) -> None:
