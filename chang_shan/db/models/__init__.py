@@ -19,6 +19,7 @@ from chang_shan.db.models.services import ServiceCategory, ServiceRequest, Servi
 from chang_shan.db.models.canteen import CanteenMeal, CanteenMember
 from chang_shan.db.models.safety import DeviceInspection, SafetyDevice
 from chang_shan.db.models.badges import Badge, BadgeConsent, BadgePrint, ResidentPhoto
+from chang_shan.db.models.wills import WillAttachment, WillPerson, WillRegistration, WillWitness
 
 __all__ = [
     "AppMeta",
@@ -55,4 +56,8 @@ __all__ = [
     "Unit",
     "UserAccount",
     "UserGrid",
+    "WillAttachment",
+    "WillPerson",
+    "WillRegistration",
+    "WillWitness",
 ]
