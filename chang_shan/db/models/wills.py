@@ -53,6 +53,9 @@ class WillRegistration(Base):
     notary_certificate: Mapped[str] = mapped_column(String(50), default="")  # 公证书编号
     capacity_note: Mapped[str] = mapped_column(String(500), default="")  # 立遗嘱人登记时的精神状态、行为能力
     emergency_note: Mapped[str] = mapped_column(String(200), default="")  # 口头: the emergency (危急情况)
+    # 口头 (第1138条): from this date the emergency is over and the testator could make another
+    # form; the oral will is then flagged 无效 (shown with its status, which stays as it was).
+    emergency_over_on: Mapped[date | None] = mapped_column(Date)
     # The worker's confirmations asked by the registration checks (witness interest, capacity …).
     checks_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(8), default="有效", index=True)

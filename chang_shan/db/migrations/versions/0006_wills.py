@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('notary_certificate', sa.String(length=50), nullable=False),
     sa.Column('capacity_note', sa.String(length=500), nullable=False),
     sa.Column('emergency_note', sa.String(length=200), nullable=False),
+    sa.Column('emergency_over_on', sa.Date(), nullable=True),
     sa.Column('checks_confirmed', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('superseded_by_id', sa.Integer(), nullable=True),
