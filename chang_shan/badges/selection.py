@@ -241,12 +241,12 @@ def collect(session: Session, resident_ids: Sequence[int], files_root: Path, *,
             today: date | None = None) -> list[BadgeData]:
     """``badge_data`` without the permission check (the caller checked): one query per table
     (per 5,000 people), whatever the number."""
-    from chang_shan.badges.consent import effective_consents
-    from chang_shan.badges.photos import photo_rows
-
     ids = list(dict.fromkeys(resident_ids))
     if not ids:
         return []
+    from chang_shan.badges.consent import effective_consents
+    from chang_shan.badges.photos import photo_rows
+
     people: dict[int, Any] = {}
     contacts: dict[int, list[BadgeContact]] = {rid: [] for rid in ids}
     for chunk in chunks(ids):
