@@ -19,7 +19,7 @@ OUTPUT_LABELS = {"pdf": "保存为PDF", "printer": "打印机"}
 add_health_terms("走失风险", "认知障碍", "青霉素过敏", "磺胺过敏", "链霉素过敏", "药物过敏", "过敏")
 
 register_table("badge", "防走失卡", {
-    "id": "编号", "resident_id": "居民", "number": "卡号",
+    "id": "编号", "resident_id": "居民", "number": "卡号", "created_at": "建卡时间",
 })
 register_table("badge_print", "防走失卡打印记录", {
     "id": "编号", "badge_id": "防走失卡", "version": "版本", "content_hash": "内容校验码",
@@ -30,9 +30,9 @@ register_table("badge_print", "防走失卡打印记录", {
 register_table("badge_consent", "防走失卡同意书", {
     "id": "编号", "resident_id": "居民", "include_address": "印住址", "include_photo": "印照片",
     "include_medical": "印健康提示", "medical_note": "健康提示", "max_contacts": "家属人数",
-    "given_by": "同意人", "given_on": "同意日期", "note": "备注",
+    "given_by": "同意人", "given_on": "同意日期", "note": "备注", "version": "版本",
 })
 register_table("resident_photo", "居民照片", {
     "id": "编号", "resident_id": "居民", "file": "照片文件", "sha256": "文件校验码", "width": "宽（像素）",
-    "height": "高（像素）",
+    "height": "高（像素）", "updated_at": "更新时间",
 })
