@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from chang_shan.accounts.permissions import Perm, require
 from chang_shan.badges.selection import (
-    ELDER_AGE, LastPrint, address_order, badge_numbers, check_in_grids, chunks, collect, last_prints, next_numbers, placed,
+    ELDER_AGE, LastPrint, address_order, badge_numbers, check_in_grids, chunks, hashed, last_prints, next_numbers, placed,
     require_badges, version_for,
 )
 from chang_shan.badges.shapes import BADGE_STATES, PART_LABELS, BadgeData, RegisterRow
@@ -88,26 +88,42 @@ def record_prints(session: Session, badges: Sequence[BadgeData], *, layout: str,
 # --- reading ---------------------------------------------------------------------------------
 
 
-def changed_parts(data: BadgeData, last: LastPrint) -> tuple[str, ...]:
-    """The PART_LABELS of what differs from the last printed badge."""
-    printed = last.part_hashes or {}
-    return tuple(label for key, label in PART_LABELS.items() if data.part_hashes().get(key) != printed.get(key))
+def changed_parts(data: BadgeData, printed: dict[str, str]) -> tuple[str, ...]:
+    """The PART_LABELS of what differs from the last printed badge (its ``part_hashes``)."""
+    now = data.part_hashes()
+    return tuple(label for key, label in PART_LABELS.items() if now.get(key) != printed.get(key))
 
 
-def state_of(data: BadgeData, last: LastPrint | None) -> tuple[str, tuple[str, ...]]:
-    if last is None or last.content_hash is None:
-        return NOT_PRINTED, ()
-    if data.content_hash() == last.content_hash:
-        return UP_TO_DATE, ()
-    return STALE, changed_parts(data, last)
+def _printed_parts(session: Session, resident_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """The part hashes of each badge's newest print (read for the stale ones only)."""
+    newest = (
+        select(BadgePrint.badge_id, func.max(BadgePrint.version).label("version"))
+        .group_by(BadgePrint.badge_id).subquery()
+    )
+    parts: dict[int, dict[str, str]] = {}
+    for chunk in chunks(resident_ids):
+        query = (
+            select(Badge.resident_id, BadgePrint.part_hashes).join(BadgePrint, BadgePrint.badge_id == Badge.id)
+            .join(newest, (newest.c.badge_id == Badge.id) & (newest.c.version == BadgePrint.version))
+            .where(Badge.resident_id.in_(chunk)).order_by(BadgePrint.printed_at, BadgePrint.id)
+        )
+        parts.update((rid, hashes or {}) for rid, hashes in session.execute(query))  # the latest wins
+    return parts
 
 
-def _states(session: Session, resident_ids: Sequence[int], files_root: Path, today: date | None,
+def _states(session: Session, resident_ids: Sequence[int], files_root: Path,
             lasts: dict[int, LastPrint]) -> dict[int, tuple[str, tuple[str, ...]]]:
     printed = [rid for rid in resident_ids if rid in lasts and lasts[rid].content_hash is not None]
-    states = {rid: (NOT_PRINTED, ()) for rid in resident_ids}
-    for data in collect(session, printed, files_root, today=today):
-        states[data.resident_id] = state_of(data, lasts[data.resident_id])
+    states: dict[int, tuple[str, tuple[str, ...]]] = {rid: (NOT_PRINTED, ()) for rid in resident_ids}
+    stale = []
+    for data, digest in hashed(session, printed, files_root, lasts):
+        if digest == lasts[data.resident_id].content_hash:
+            states[data.resident_id] = (UP_TO_DATE, ())
+        else:
+            stale.append(data)
+    parts = _printed_parts(session, [d.resident_id for d in stale])
+    for data in stale:
+        states[data.resident_id] = (STALE, changed_parts(data, parts.get(data.resident_id, {})))
     return states
 
 
@@ -117,7 +133,7 @@ def badge_states(session: Session, resident_ids: Sequence[int], files_root: Path
     actor = require(session, Perm.VIEW)
     check_in_grids(session, actor, resident_ids)
     ids = list(dict.fromkeys(resident_ids))
-    return _states(session, ids, files_root, today, last_prints(session, ids))
+    return _states(session, ids, files_root, last_prints(session, ids))
 
 
 def register_rows(session: Session, files_root: Path, *, state: str | None = None, grid_id: int | None = None,
@@ -151,7 +167,7 @@ def register_rows(session: Session, files_root: Path, *, state: str | None = Non
             return (needle in p.name.lower() or needle in (p.name_pinyin or "").replace(" ", "")
                     or needle in addresses[p.id].lower() or (number is not None and needle in f"{number:05d}"))
         people = [p for p in people if matches(p)]
-    states = _states(session, [p.id for p in people], files_root, today, lasts)
+    states = _states(session, [p.id for p in people], files_root, lasts)
     rows = []
     for p in people:
         current, reasons = states[p.id]

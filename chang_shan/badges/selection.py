@@ -124,17 +124,18 @@ def select_residents(session: Session, choice: BadgeChoice, *, today: date | Non
     else:
         ids = list(session.scalars(query))
     if choice.changed_since:
-        ids = stale_ids(session, ids, today=today)
+        ids = stale_ids(session, ids)
     return ids
 
 
-def stale_ids(session: Session, resident_ids: Sequence[int], *, today: date) -> list[int]:
+def stale_ids(session: Session, resident_ids: Sequence[int]) -> list[int]:
     """Those of ``resident_ids`` whose printed badge no longer matches what would be printed now
     (in the given order). No permission check."""
     files_root = files_root_of(session)
     lasts = last_prints(session, resident_ids)
-    data = collect(session, [rid for rid in resident_ids if rid in lasts], files_root, today=today)
-    return [d.resident_id for d in data if d.content_hash() != lasts[d.resident_id].content_hash]
+    printed = [rid for rid in resident_ids if rid in lasts and lasts[rid].content_hash is not None]
+    return [d.resident_id for d, digest in hashed(session, printed, files_root, lasts)
+            if digest != lasts[d.resident_id].content_hash]
 
 
 def files_root_of(session: Session) -> Path:
@@ -158,7 +159,6 @@ class LastPrint:
     number: int
     version: int | None
     content_hash: str | None
-    part_hashes: dict[str, str] | None
     printed_at: datetime | None
     layout: str | None
     prints: int
@@ -177,7 +177,7 @@ def last_prints(session: Session, resident_ids: Sequence[int] | None) -> dict[in
     """Each badge's newest print (highest version, then latest) by resident, for the residents
     who have a Badge row; ``None``: every badge."""
     ranked = (
-        select(BadgePrint.badge_id, BadgePrint.version, BadgePrint.content_hash, BadgePrint.part_hashes,
+        select(BadgePrint.badge_id, BadgePrint.version, BadgePrint.content_hash,
                BadgePrint.printed_at, BadgePrint.layout,
                func.row_number().over(partition_by=BadgePrint.badge_id,
                                       order_by=(BadgePrint.version.desc(), BadgePrint.printed_at.desc(),
@@ -186,7 +186,7 @@ def last_prints(session: Session, resident_ids: Sequence[int] | None) -> dict[in
         .subquery()
     )
     query = (
-        select(Badge.resident_id, Badge.number, ranked.c.version, ranked.c.content_hash, ranked.c.part_hashes,
+        select(Badge.resident_id, Badge.number, ranked.c.version, ranked.c.content_hash,
                ranked.c.printed_at, ranked.c.layout, ranked.c.prints)
         .outerjoin(ranked, (ranked.c.badge_id == Badge.id) & (ranked.c.rank == 1))
     )
@@ -194,7 +194,7 @@ def last_prints(session: Session, resident_ids: Sequence[int] | None) -> dict[in
     batches = [query] if resident_ids is None else [query.where(Badge.resident_id.in_(c)) for c in chunks(resident_ids)]
     for batch in batches:
         for row in session.execute(batch):
-            result[row.resident_id] = LastPrint(row.number, row.version, row.content_hash, row.part_hashes,
+            result[row.resident_id] = LastPrint(row.number, row.version, row.content_hash,
                                                 row.printed_at, row.layout, row.prints or 0)
     return result
 
@@ -234,13 +234,14 @@ def badge_data(session: Session, resident_ids: Sequence[int], files_root: Path, 
     """What is printed on each resident's badge, in the given order (``Perm.EDIT``; a 网格员
     only their grids)."""
     require_badges(session, resident_ids)
-    return collect(session, resident_ids, files_root, today=today)
+    return [data for data, _digest in hashed(session, resident_ids, files_root)]
 
 
-def collect(session: Session, resident_ids: Sequence[int], files_root: Path, *,
-            today: date | None = None) -> list[BadgeData]:
-    """``badge_data`` without the permission check (the caller checked): one query per table
-    (per 5,000 people), whatever the number."""
+def hashed(session: Session, resident_ids: Sequence[int], files_root: Path,
+           lasts: dict[int, LastPrint] | None = None) -> list[tuple[BadgeData, str]]:
+    """``badge_data`` without the permission check (the caller checked), each with its content
+    hash: one query per table (per 5,000 people), whatever the number. ``lasts``: the register
+    as the caller already read it (``last_prints``)."""
     ids = list(dict.fromkeys(resident_ids))
     if not ids:
         return []
@@ -266,7 +267,8 @@ def collect(session: Session, resident_ids: Sequence[int], files_root: Path, *,
         raise NotFound(f"没有编号为 {missing[0]} 的居民。")
     consents = effective_consents(session, ids)
     photos = photo_rows(session, files_root, ids)
-    lasts = last_prints(session, ids)
+    if lasts is None:
+        lasts = last_prints(session, ids)
     numbers = next_numbers(session, ids, {rid: last.number for rid, last in lasts.items()})
     hotline = str(get_setting(session, "office.hotline") or "")
     community = str(get_setting(session, "office.community_name") or "")
@@ -283,6 +285,7 @@ def collect(session: Session, resident_ids: Sequence[int], files_root: Path, *,
             medical_note=consent.medical_note if consent.include_medical else "", address=address,
             photo_path=photo.path if with_photo else None, photo_sha256=photo.sha256 if with_photo else "",
         )
-        version = version_for(data.content_hash(), lasts.get(rid))
-        result.append(replace(data, version=version) if version != 1 else data)
+        digest = data.content_hash()
+        version = version_for(digest, lasts.get(rid))
+        result.append((replace(data, version=version) if version != 1 else data, digest))
     return result
