@@ -10,7 +10,7 @@ from chang_shan.db import journal
 EVENT_KINDS = {
     "reveal": "查看完整信息", "export": "导出", "print": "打印", "login": "登录", "login_failed": "登录失败",
     "lockout": "账户锁定", "account": "账户管理", "logout": "退出登录", "unlock": "解锁",
-    "settings": "修改设置",
+    "settings": "修改设置", "view": "查看",
 }
 
 

@@ -513,3 +513,4 @@ from chang_shan.safety import audit_labels as _safety_labels  # noqa: E402,F401
 from chang_shan.service_requests import audit_labels as _service_labels  # noqa: E402,F401
 from chang_shan.canteen import audit_labels as _canteen_labels  # noqa: E402,F401
 from chang_shan.badges import audit_labels as _badge_labels  # noqa: E402,F401
+from chang_shan.wills import audit_labels as _will_labels  # noqa: E402,F401
