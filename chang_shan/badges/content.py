@@ -37,11 +37,11 @@ TOO_BIG_VERSION = 41  # a text no QR version holds
 
 
 def contact_line(name: str, relation: str, phone: str) -> str:
-    """'家属：张伟（儿子）13912345678' (the relation in brackets only when recorded)."""
-    who = name.strip()
-    if relation.strip():
-        who += f"（{relation.strip()}）"
-    return f"家属：{who}{phone.strip()}" if who else f"家属：{phone.strip()}"
+    """'家属：张伟（儿子）13912345678'; without a relation '家属：张伟 13912345678'."""
+    who, relation = name.strip(), relation.strip()
+    if relation:
+        return f"家属：{who}（{relation}）{phone.strip()}"
+    return f"家属：{who} {phone.strip()}" if who else f"家属：{phone.strip()}"
 
 
 def badge_text(data: BadgeData, *, medical: str | None = None, include_address: bool = True,

@@ -144,11 +144,14 @@ def _id1_items(layout: Layout, entry: Entry, x: float, y: float) -> list[Item]:
     items.append(TextItem(text_x, y + band + 13.5, data.name.strip(), 26, HEI, max_width=name_room))
     items.append(TextItem(text_x, y + band + 20.5, f"编号 {data.number_text}", 9.5, HEI, grey=0.35,
                           max_width=name_room))
-    items.append(TextItem(left, y + h - foot - 3.2, SCAN_HINT, 14, HEI, max_width=qr_x - 0.3 - left))
     if hotline:
+        items.append(TextItem(left, y + h - foot - 3.2, SCAN_HINT, 14, HEI, max_width=qr_x - 0.3 - left))
         items.append(RectItem(x, y + h - foot, w, foot, line_width=0, fill_grey=0.88))
         items.append(TextItem(left, y + h - 2.3, HOTLINE_LABEL, 11, HEI, grey=0.1))
         items.append(TextItem(left + 17.0, y + h - 2.0, hotline, 18, HEI, max_width=w - 17.0 - 7.0))
+    else:  # no hotline set: the hint takes the strip
+        items.append(RectItem(x, y + h - foot, w, foot, line_width=0, fill_grey=0.88))
+        items.append(TextItem(left, y + h - 2.2, SCAN_HINT, 16, HEI, max_width=w - 7.0))
     return items
 
 
