@@ -3,6 +3,9 @@
 Everything that reads the database goes through ``Operations`` (the worker thread) except the
 table's page fetches (a hundred rows by primary key, a few milliseconds). After any change the
 table, the tree and the panel refresh and the selected resident stays selected when possible.
+
+"打印防走失卡…" (toolbar, the table's context menu, Ctrl+Shift+P) opens the badge print dialog
+for the selected resident; only for users who may edit (a badge carries full phone numbers).
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QSplitter, QToolBar, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QSplitter, QToolBar, QTreeView, QVBoxLayout, QWidget
 
+from chang_shan.accounts.permissions import Perm
 from chang_shan.ui.models.place_tree import ALL, Place, PlaceTreeModel
 from chang_shan.ui.models.resident_table import ResidentTableModel
 from chang_shan.ui.widgets.filter_bar import FilterBar
@@ -74,6 +79,20 @@ class PopulationScreen(QWidget):
             if index in (1, 5, 7):
                 self.toolbar.addSeparator()
             self.toolbar.addAction(act)
+        self.dialog: QDialog | None = None  # the badge print dialog while it is open
+        self.badge_action = QAction("打印防走失卡…", self)
+        self.badge_action.setToolTip("为选中的居民打印防走失二维码卡（Ctrl+Shift+P）")
+        self.badge_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.badge_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.badge_action.triggered.connect(self.print_badges)
+        actor = ops.db.actor
+        self.badge_action.setVisible(actor is not None and actor.can(Perm.EDIT))
+        self.badge_action.setEnabled(False)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.badge_action)
+        self.addAction(self.badge_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addActions([self.actions.edit, self.actions.contacts, self.badge_action])
 
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -189,6 +208,7 @@ class PopulationScreen(QWidget):
         else:
             self.table.scrollToTop()  # a new list starts at its top, not where the old one was
             self.actions.update_enabled()
+            self.badge_action.setEnabled(self.selection().resident_active)
 
     def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
         from chang_shan.ui.models.resident_table import COLUMNS
@@ -213,6 +233,7 @@ class PopulationScreen(QWidget):
 
     def _on_selection_changed(self, *_args: QItemSelection) -> None:
         self.actions.update_enabled()
+        self.badge_action.setEnabled(self.selection().resident_active)
         resident_id = self.current_resident_id()
         row = self.table.current_row()
         data = self.model.row_data(row) if row is not None else None
@@ -320,6 +341,19 @@ class PopulationScreen(QWidget):
                 self.table.select_row(0)
         else:
             self._first_when_loaded = True  # the search is still running
+
+    def print_badges(self) -> QDialog | None:
+        """The badge print dialog for the selected resident (window-modal; one at a time)."""
+        sel = self.selection()
+        if sel.resident_id is None or not sel.resident_active or not self.badge_action.isVisible() \
+                or self.dialog is not None:
+            return None
+        from chang_shan.badges.shapes import BadgeChoice
+        from chang_shan.ui.badges.print_dialog import BadgePrintDialog
+        from chang_shan.ui.dialogs.window_modal import open_window_modal
+
+        dialog = BadgePrintDialog(self, self.ops, choice=BadgeChoice(resident_ids=(sel.resident_id,)))
+        return open_window_modal(self, dialog, lambda _d: None)
 
     def new_record(self) -> None:
         self.actions.on_new_resident()
