@@ -84,7 +84,7 @@ def _rows(session: Session, wills: list[WillRegistration], today: date) -> list[
     later = {w.superseded_by_id for w in wills if w.superseded_by_id}
     numbers = dict(session.execute(
         select(WillRegistration.id, WillRegistration.number).where(WillRegistration.id.in_(later))
-    ).tuples().all()) if later else {}
+    ).all()) if later else {}
     return [_row(w, testators[w.testator_id], numbers, today) for w in wills]
 
 
