@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from chang_shan import APP_TITLE, __version__
 from chang_shan.accounts.permissions import Perm
 from chang_shan.ui import ops as ops_module
+from chang_shan.ui.screens.badges import BadgesScreen
 from chang_shan.ui.screens.care import CareScreen
 from chang_shan.ui.screens.health import HealthScreen
 from chang_shan.ui.screens.placeholder import PlaceholderScreen
@@ -76,7 +77,8 @@ class MainWindow(QMainWindow):
         self.health = HealthScreen(ops)
         self.care = CareScreen(ops)
         self.services = ServicesScreen(ops)
-        self.screens: list[Any] = [self.today, self.population, self.health, self.care, self.services]
+        self.badges = BadgesScreen(ops)
+        self.screens: list[Any] = [self.today, self.population, self.health, self.care, self.services, self.badges]
         self.screens += [PlaceholderScreen(title, text) for title, text in LATER_LEDGERS]
         self.accounts_screen: Any = None
         self.audit_screen: Any = None
@@ -263,7 +265,7 @@ class MainWindow(QMainWindow):
         """Open what a today-list item points at: ('resident', id) the resident's record,
         ('health', id) the health record (the resident's record for users without 居民健康库),
         ('care', id) the elder selected on 包保关怀, ('request', id) / ('device', id) the service
-        request / safety device selected on 便民档案库."""
+        request / safety device selected on 便民档案库, ('badge', id) the person selected on 防走失卡."""
         if kind == "health" and self.can(Perm.HEALTH):
             self.show_screen(self.health)
             self.health.open_resident(record_id)
@@ -273,6 +275,9 @@ class MainWindow(QMainWindow):
         elif kind in ("request", "device"):  # the tab first: showing the screen then loads nothing twice
             (self.services.open_request if kind == "request" else self.services.open_device)(record_id)
             self.show_screen(self.services)
+        elif kind == "badge":  # selected first: showing the screen then loads nothing twice
+            self.badges.open_resident(record_id)
+            self.show_screen(self.badges)
         elif kind in ("resident", "health"):
             self.show_screen(self.population)
             self.population.open_resident(record_id)

@@ -24,8 +24,9 @@ from chang_shan.ui.screens.placeholder import NOT_YET, PlaceholderScreen
 
 pytestmark = pytest.mark.gui
 
-LEDGERS = ["今日待办", "万家数据库", "居民健康库", "包保关怀", "便民档案库", "遗嘱库", "党建与志愿者", "议事调解与物业"]
-LATER = LEDGERS[5:]
+LEDGERS = ["今日待办", "万家数据库", "居民健康库", "包保关怀", "便民档案库", "防走失卡", "遗嘱库", "党建与志愿者",
+           "议事调解与物业"]
+LATER = LEDGERS[6:]
 
 
 @pytest.fixture
