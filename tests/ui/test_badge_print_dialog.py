@@ -5,12 +5,24 @@ The QR codes are decoded from the painted pixels with zbar (pyzbar), rare charac
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrinter
 from pyzbar import pyzbar
 
-from chang_shan.badges import qr
+from chang_shan.badges import qr, register
 from chang_shan.badges.drawing import HEI, LEFT, PageDrawing, QrItem, RectItem, TextItem
+from chang_shan.badges.job import NOBODY
+from chang_shan.badges.shapes import BadgeChoice
+from chang_shan.db.database import Database
+from tests.badges.office import RARE_NAME, TODAY, BadgeOffice, badge_db, badge_office  # noqa: F401 - fixtures
+from tests.badges.test_register import change_phone
+from tests.badges.test_selection import print_badges
 
 RARE_TEXT = "防走失联系卡 长山社区\n姓名：赵𠀀𪚥\n家属：赵建国（儿子）13604310021\n社区电话：0431-81234567\n编号：00007-2"
 
@@ -24,6 +36,25 @@ def decoded(image: QImage) -> list[str]:
     raw = bytes(grey.constBits())[: grey.bytesPerLine() * height]
     pil = Image.frombytes("L", (width, height), raw, "raw", "L", grey.bytesPerLine())
     return [symbol.data.decode("utf-8") for symbol in pyzbar.decode(pil, symbols=[pyzbar.ZBarSymbol.QRCODE])]
+
+
+def pdf_codes(path: Path, tmp: Path) -> list[str]:
+    """Every QR on every page of the PDF at ``path``, rasterised at 300 dpi (as a printer would)."""
+    from PIL import Image
+
+    prefix = tmp / f"{path.stem}-page"
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(path), str(prefix)], check=True)
+    codes: list[str] = []
+    for page in sorted(tmp.glob(f"{prefix.name}*.png")):
+        codes += [s.data.decode("utf-8") for s in pyzbar.decode(Image.open(page), symbols=[pyzbar.ZBarSymbol.QRCODE])]
+    return codes
+
+
+def page_size_mm(path: Path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    line = next(line for line in info.splitlines() if line.startswith("Page size:"))
+    width, height = (float(v) for v in line.split(":")[1].split("pts")[0].split(" x "))
+    return round(width / 72 * 25.4, 1), round(height / 72 * 25.4, 1)
 
 
 def dark_columns(image: QImage, top: int, bottom: int) -> list[int]:
@@ -117,3 +148,218 @@ def test_paint_page_keeps_the_proportions_in_a_wider_target(qapp) -> None:  # no
     assert image.pixelColor(50, 100).value() == 0x80  # left of the page: untouched
     assert image.pixelColor(101, 2).value() == 255  # the page (quiet zone) starts at x = 100
     assert decoded(image) == ["编号：00001-1"]
+
+
+# --- the dialog ------------------------------------------------------------------------------------
+
+ADMIN = "admin_h"
+
+
+@pytest.fixture
+def ops(qapp, badge_db: Database, badge_office: BadgeOffice) -> Iterator:  # noqa: ANN001, F811
+    """The worker over a fresh copy of the badge office, signed in as its administrator."""
+    from chang_shan.ui.ops import Operations
+
+    badge_db.actor = badge_office.actors[ADMIN]
+    operations = Operations(badge_db)
+    try:
+        yield operations
+    finally:
+        operations.shutdown()
+        qapp.processEvents()
+
+
+def as_program(db: Database, work) -> None:  # noqa: ANN001
+    """A helper that works as the program itself (prints recorded, a phone changed), then the
+    signed-in user back."""
+    actor = db.actor
+    try:
+        work(db)
+    finally:
+        db.actor = actor
+
+
+def opened(qtbot, ops, choice: BadgeChoice | None = None, layout: str | None = None):  # noqa: ANN001, ANN201
+    from chang_shan.ui.badges.print_dialog import BadgePrintDialog
+
+    dialog = BadgePrintDialog(None, ops, choice, today=TODAY)
+    qtbot.addWidget(dialog, before_close_func=lambda d: d.close_without_asking())
+    dialog.resize(1100, 720)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    settled(qtbot, dialog)
+    if layout is not None:
+        dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData(layout))
+        settled(qtbot, dialog)
+    return dialog
+
+
+def settled(qtbot, dialog) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: dialog.ops.idle and not dialog.loading and not dialog.busy, timeout=20000)
+
+
+def choose(qtbot, dialog, key: str, place: str | None = None) -> None:  # noqa: ANN001
+    dialog.set_who(key)
+    if place is not None:
+        combo = dialog.grid_combo if key == "grid" else dialog.building_combo
+        combo.setCurrentIndex(combo.findText(place))
+    settled(qtbot, dialog)
+
+
+def printed_ids(dialog) -> list[int]:  # noqa: ANN001
+    return list(dialog.prepared.batch.resident_ids) if dialog.prepared is not None else []
+
+
+def intended(dialog) -> list[str]:  # noqa: ANN001
+    return [fitted.text for _data, fitted, _code in dialog.prepared.batch.entries]
+
+
+def test_the_given_selection_is_previewed_and_its_qr_scans(qtbot, ops, badge_office) -> None:  # noqa: ANN001, F811
+    o = badge_office
+    dialog = opened(qtbot, ops, BadgeChoice(resident_ids=(o.zhao,)), layout="card")
+    assert dialog.who_buttons["given"].isChecked()
+    assert dialog.who_buttons["given"].text() == "所选的 1 位居民"
+    assert dialog.summary.text().startswith("共 1 枚卡，1 页")
+    assert dialog.print_button.isEnabled() and dialog.pdf_button.isEnabled()
+    [text] = intended(dialog)
+    assert RARE_NAME in text
+    preview = dialog.preview.pixmap().toImage()
+    assert preview.width() > 600  # the card fills the window
+    assert decoded(preview) == [text]
+
+
+def test_whom_to_print(qtbot, ops, badge_office) -> None:  # noqa: ANN001, F811
+    o = badge_office
+    dialog = opened(qtbot, ops)
+    assert dialog.who_buttons["all"].isChecked()  # no selection given: everyone 60+
+    assert "given" not in dialog.who_buttons
+    assert sorted(printed_ids(dialog)) == sorted(o.living_60plus)
+    assert dialog.summary.text().startswith("共 4 枚卡，1 页")
+    choose(qtbot, dialog, "grid", "02 第二网格")
+    assert printed_ids(dialog) == [o.zhao]
+    assert not dialog.building_combo.isEnabled()
+    choose(qtbot, dialog, "building", "第一网格 3号楼")
+    assert set(printed_ids(dialog)) <= {o.zhang, o.li, o.wang} and printed_ids(dialog)
+    choose(qtbot, dialog, "stale")  # nothing printed yet: nothing to reprint
+    assert dialog.summary.text() == NOBODY
+    assert dialog.prepared is None and not dialog.print_button.isEnabled() and not dialog.pdf_button.isEnabled()
+
+    as_program(ops.db, lambda db: print_badges(db, [o.zhang, o.li]))
+    as_program(ops.db, lambda db: change_phone(db, o.zhang))
+    dialog.reload()
+    settled(qtbot, dialog)
+    assert printed_ids(dialog) == [o.zhang]
+    choose(qtbot, dialog, "new")
+    assert sorted(printed_ids(dialog)) == sorted([o.wang, o.zhao])
+
+
+def test_pages_turn_with_the_keys(qtbot, ops, badge_office) -> None:  # noqa: ANN001, F811
+    dialog = opened(qtbot, ops, layout="card")
+    assert dialog.page_label.text() == "第 1 / 4 页"
+    assert not dialog.previous_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_PageDown)
+    qtbot.keyClick(dialog, Qt.Key.Key_PageDown)
+    assert dialog.page_label.text() == "第 3 / 4 页"
+    assert decoded(dialog.preview.pixmap().toImage()) == [intended(dialog)[2]]
+    qtbot.keyClick(dialog, Qt.Key.Key_PageUp)
+    assert dialog.page_label.text() == "第 2 / 4 页"
+    dialog.actual_button.click()  # 1:1: the card at its printed size on the screen
+    width_mm = dialog.preview.pixmap().width() / dialog.preview.pixmap().devicePixelRatio() \
+        / dialog.logicalDpiX() * 25.4
+    assert width_mm == pytest.approx(85.6, abs=0.5)
+
+
+def test_save_pdf_writes_scannable_badges_and_records_them(qtbot, ops, badge_office, monkeypatch, tmp_path) -> None:  # noqa: ANN001, F811, E501
+    from chang_shan.ui.widgets import canteen_print
+
+    o = badge_office
+    target = tmp_path / "卡.pdf"
+    opened_files: list[Path] = []
+    monkeypatch.setattr(canteen_print, "choose_pdf_path", lambda _parent, _title, _suggested: str(target))
+    monkeypatch.setattr(canteen_print, "open_file", opened_files.append)
+    dialog = opened(qtbot, ops)
+    texts = intended(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    settled(qtbot, dialog)
+    assert dialog.status_text.startswith("已保存 4 枚卡（1 页）"), dialog.status_text
+    assert opened_files == [target]
+    assert sorted(pdf_codes(target, tmp_path)) == sorted(texts)
+    with ops.db.reader() as s:
+        states = register.badge_states(s, list(o.living_60plus), ops.db.data_dir.files, today=TODAY)
+    assert {state for state, _parts in states.values()} == {"已是最新"}
+
+
+def test_printing_paints_the_pages_on_the_printer_then_records_them(qtbot, ops, badge_office, monkeypatch, tmp_path) -> None:  # noqa: ANN001, F811, E501
+    """The system print dialog is replaced by a PDF printer: Qt's own output of what a real printer
+    would get, at the card's size, its QR scannable."""
+    from chang_shan.ui.badges import print_dialog
+
+    o = badge_office
+    out = tmp_path / "printer.pdf"
+    asked: list[tuple[float, float]] = []
+
+    def choose_printer(_parent, printer: QPrinter) -> bool:  # noqa: ANN001
+        size = printer.pageLayout().fullRect()  # what the print dialog is offered (mm)
+        asked.append((round(size.width(), 1), round(size.height(), 1)))
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return True
+
+    monkeypatch.setattr(print_dialog, "choose_printer", choose_printer)
+    dialog = opened(qtbot, ops, BadgeChoice(resident_ids=(o.zhao, o.wang)), layout="card")
+    texts = intended(dialog)
+    dialog.print_button.click()
+    settled(qtbot, dialog)
+    assert asked == [(85.6, 54.0)]
+    assert dialog.status_text.startswith("已把 2 枚卡（2 页）送到打印机"), dialog.status_text
+    assert page_size_mm(out) == pytest.approx((85.6, 54.0), abs=0.2)  # Qt rounds to whole points
+    assert sorted(pdf_codes(out, tmp_path)) == sorted(texts)
+    with ops.db.reader() as s:
+        history = register.print_history(s, o.zhao)
+    assert [(version, layout, output) for version, _at, layout, _by, output in history] == [(1, "card", "printer")]
+
+
+def test_nothing_is_recorded_when_the_print_dialog_is_cancelled(qtbot, ops, badge_office, monkeypatch) -> None:  # noqa: ANN001, F811, E501
+    from chang_shan.ui.badges import print_dialog
+
+    o = badge_office
+    monkeypatch.setattr(print_dialog, "choose_printer", lambda _parent, _printer: False)
+    dialog = opened(qtbot, ops, BadgeChoice(resident_ids=(o.zhao,)))
+    assert dialog.print_badges() is False
+    settled(qtbot, dialog)
+    assert dialog.status_text == ""
+    with ops.db.reader() as s:
+        assert register.print_history(s, o.zhao) == []
+
+
+def test_a_reader_is_told_why_nothing_can_be_printed(qtbot, ops, badge_office) -> None:  # noqa: ANN001, F811
+    ops.db.actor = badge_office.actors["reader_h"]
+    dialog = opened(qtbot, ops)
+    assert "权限" in dialog.summary.text() or "不能" in dialog.summary.text(), dialog.summary.text()
+    assert not dialog.print_button.isEnabled() and not dialog.pdf_button.isEnabled()
+
+
+def test_the_ledger_prints_the_selected_residents_badge(qtbot, operations, town) -> None:  # noqa: ANN001
+    from chang_shan.ui.badges.print_dialog import BadgePrintDialog
+    from chang_shan.ui.screens.population import PopulationScreen
+
+    screen = PopulationScreen(operations)
+    qtbot.addWidget(screen)
+    screen.resize(1300, 700)
+    screen.show()
+    screen.start()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == town.active and operations.idle)
+    screen.table.clear_current()
+    assert not screen.badge_action.isEnabled()
+    assert screen.badge_action in screen.table.actions()  # the table's context menu
+    screen.select_resident(town.ids["张立春"])
+    assert screen.badge_action.isEnabled()
+    screen.table.setFocus()
+    qtbot.keyClick(screen.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = screen.dialog
+    assert isinstance(dialog, BadgePrintDialog)
+    assert dialog.given == BadgeChoice(resident_ids=(town.ids["张立春"],))
+    assert dialog.isModal() or dialog.windowModality() != Qt.WindowModality.NonModal
+    qtbot.waitUntil(lambda: operations.idle and not dialog.loading)
+    dialog.close_without_asking()
+    assert screen.dialog is None

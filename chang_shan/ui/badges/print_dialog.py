@@ -189,6 +189,7 @@ class BadgePrintDialog(QDialog):
         self.page_index = 0
         self.status_text = ""
         self._request = 0
+        self.loading = False  # a batch is being prepared
         self._busy = False
         self._grids: list[Any] = []
         self.setWindowTitle(TITLE)
@@ -432,6 +433,7 @@ class BadgePrintDialog(QDialog):
             self.summary.setText("请选择网格或楼栋。")
             self._show_nothing("")
             return
+        self.loading = True
         self.summary.setText("正在准备…")
         self._set_status("")
         files_root = self.ops.db.data_dir.files
@@ -443,6 +445,7 @@ class BadgePrintDialog(QDialog):
     def _prepared(self, request: int, prepared: Prepared) -> None:
         if request != self._request:
             return
+        self.loading = False
         self.prepared = prepared
         self.summary.setText(summary_text(prepared))
         for name, message in prepared.batch.warnings:
@@ -457,6 +460,7 @@ class BadgePrintDialog(QDialog):
         """Nobody chosen, not allowed …: said where the count would be; a bug also in a box."""
         if request != self._request:
             return
+        self.loading = False
         kind, _title, text = ops_module.describe_error(exc)
         if kind != "warning":
             ops_module.show_error(self, exc)
@@ -515,6 +519,11 @@ class BadgePrintDialog(QDialog):
         ready = self.prepared is not None and self.prepared.badges > 0 and not self._busy
         self.print_button.setEnabled(ready)
         self.pdf_button.setEnabled(ready)
+
+    @property
+    def busy(self) -> bool:
+        """A PDF or a print job is being made."""
+        return self._busy
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
