@@ -51,6 +51,30 @@ _ACTOR = ACTOR_KEY
 RESTRICTED_PREFIXES: dict[str, Perm] = {"health": Perm.HEALTH, "will": Perm.WILLS}
 
 
+# Columns of ordinary tables that hold restricted data: the medical note a family agreed to put on
+# an elder's badge is health data (writing it needs Perm.HEALTH, and so does undoing a change to it).
+RESTRICTED_COLUMNS: dict[tuple[str, str], Perm] = {
+    ("badge_consent", "medical_note"): Perm.HEALTH,
+    ("badge_consent", "include_medical"): Perm.HEALTH,
+}
+
+
+def change_permissions(table: str, before: dict | None, after: dict | None) -> set[Perm]:
+    """The extra permissions a recorded change of one row touches: its table's, and those of the
+    restricted columns whose value it changed (or held, for an insert or a delete)."""
+    perms: set[Perm] = set()
+    perm = table_permission(table)
+    if perm is not None:
+        perms.add(perm)
+    for (column_table, column), column_perm in RESTRICTED_COLUMNS.items():
+        if column_table != table:
+            continue
+        old, new = (before or {}).get(column), (after or {}).get(column)
+        if old != new and (old or new):
+            perms.add(column_perm)
+    return perms
+
+
 def table_permission(table: str) -> Perm | None:
     """The extra permission a table's rows need (None for ordinary ledger tables)."""
     for prefix, perm in RESTRICTED_PREFIXES.items():

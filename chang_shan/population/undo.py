@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chang_shan.accounts.permissions import Actor, Perm, PERM_LABELS, actor_of, require, table_permission
+from chang_shan.accounts.permissions import Actor, Perm, PERM_LABELS, actor_of, change_permissions, require
 from chang_shan.db import journal
 from chang_shan.db.models import ChangeSet, Resident
 from chang_shan.errors import PermissionDenied
@@ -31,8 +31,7 @@ def _may_undo(actor: Actor | None, change_set: ChangeSet) -> bool:
     # Undoing a health or will change rewrites that data: it needs the ledger's own permission
     # (also for one's own change made before the permission was withdrawn).
     for row in change_set.rows:
-        perm = table_permission(row.table_name)
-        if perm is not None and not actor.can(perm):
+        if any(not actor.can(perm) for perm in change_permissions(row.table_name, row.before, row.after)):
             return False
     return access.is_admin(actor) or (bool(change_set.user_name) and change_set.user_name == actor.username)
 
@@ -58,7 +57,8 @@ def undo_last(session: Session, *, user_name: str = "", expected_id: int | None 
     target = journal.last_undoable(session)
     # (When the newest action is not the one the user saw, journal.undo_last says so instead.)
     if target is not None and (expected_id is None or target.id == expected_id) and not _may_undo(actor, target):
-        restricted = sorted({p for r in target.rows if (p := table_permission(r.table_name)) and not actor.can(p)})
+        restricted = sorted({p for r in target.rows for p in change_permissions(r.table_name, r.before, r.after)
+                             if not actor.can(p)})
         if restricted:
             raise PermissionDenied(
                 f"最近的操作“{target.action}”修改了{'、'.join(PERM_LABELS[p] for p in restricted)}的数据，"

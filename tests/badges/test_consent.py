@@ -379,3 +379,24 @@ def test_the_trail_names_the_consent_fields_and_hides_the_note_from_admins_witho
     assert "防走失卡同意书" in summaries["admin_h"] and "同意人" in summaries["admin_h"]
     assert "印健康提示" in summaries["admin_h"] and "糖尿病" in summaries["admin_h"]
     assert "同意人" in summaries["admin"] and "糖尿病" not in summaries["admin"] and "阿尔茨海默" not in summaries["admin"]
+
+
+def test_undoing_a_change_of_the_medical_note_needs_the_health_permission(
+    badge_db: Database, badge_office: BadgeOffice,
+) -> None:
+    """The medical note is health data in an ordinary table: an administrator without the health
+    permission may undo a consent change that left the note alone, not one that changed it."""
+    _set(badge_db, "worker_h", badge_office, badge_office.zhao, MEDICAL)
+    badge_db.actor = badge_office.actors["admin"]
+    with badge_db.reader() as s:
+        assert undo.last_action(s) is None  # the menu offers nothing
+    with pytest.raises(PermissionDenied, match="居民健康库"), badge_db.transaction("撤销") as s:
+        undo.undo_last(s)
+    assert _get(badge_db, "worker_h", badge_office, badge_office.zhao).medical_note == MEDICAL.medical_note
+    _set(badge_db, "worker", badge_office, badge_office.li, PLAIN)  # no medical note in this one
+    badge_db.actor = badge_office.actors["admin"]
+    with badge_db.reader() as s:
+        assert undo.last_action(s) is not None
+    with badge_db.transaction("撤销") as s:
+        undo.undo_last(s)
+    assert not _get(badge_db, "worker", badge_office, badge_office.li).recorded
