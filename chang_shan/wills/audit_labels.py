@@ -22,7 +22,7 @@ register_table("will_witness", "遗嘱见证人", {
     "relation": "与立遗嘱人关系", "phone": "电话", "not_heir_confirmed": "已核实非继承人、受遗赠人",
     "no_interest_confirmed": "已核实无利害关系", "capacity_confirmed": "已核实有完全民事行为能力",
 }, restricted=Perm.WILLS)
-register_table("will_person", "遗嘱查看人、提取人", {
+register_table("will_person", "遗嘱相关人员（查看人、提取人、继承人、受遗赠人）", {
     "id": "编号", "will_id": "遗嘱登记", "role": "类别", "position": "顺序", "name": "姓名",
     "relation": "与立遗嘱人关系", "id_number": "身份证号码", "phone": "电话",
 }, restricted=Perm.WILLS)
