@@ -155,6 +155,9 @@ def _id(errors: dict[str, str], key: str, who: str, raw: str, today: date) -> tu
     """The canonical ID number ('' when not given) and the birth date it says."""
     if not (raw or "").strip():
         return "", None
+    if "*" in raw:
+        errors[key] = f"{who}的身份证号码是隐藏后的形式（姓名改过了？），请重新完整填写。"
+        return raw, None
     try:
         facts = idnumber.parse(raw, today=today)
     except ValidationError as exc:

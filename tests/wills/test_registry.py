@@ -183,3 +183,12 @@ def test_viewing_is_audited_and_numbers_are_masked(wills_db, wills_office) -> No
         ("reveal", f"查看完整身份证号 {b.number} 见证人周丽华", "notary"),
     ]
     assert NEIGHBOUR_IDS[1] not in str(events[1].detail)
+
+
+def test_a_masked_number_under_a_new_name_must_be_typed_again(wills_db, wills_office) -> None:  # noqa: ANN001
+    b = register(wills_db, will(wills_office.town.zhang))
+    with wills_db.transaction("修改遗嘱登记") as s:
+        data = registry.will_input(s, b.id)
+        data.witnesses[0].name = "孙明"
+        found = registry.problems_by_field(s, data, will_id=b.id, today=TODAY)
+    assert "重新完整填写" in found["witnesses[0].id_number"]
