@@ -74,8 +74,10 @@ class CropView(QWidget):
         self.factor = 1.0  # pixels of the file per pixel of ``image``
         self.box = QRectF()  # in image pixels
         self._drag: str | None = None  # 'move' or the fixed corner's name while resizing
-        self._anchor = QPointF()
-        self._grab = QPointF()
+        self._anchor = QPointF()  # resizing: the fixed corner (image pixels)
+        self._grab = QPointF()  # where the mouse took the box (image pixels; moving: from its corner)
+        self._signs = (True, True)  # resizing: the box grows right, down from the anchor
+        self._start_width = 0.0
         self.placeholder = "请先选择图片"
 
     # -- the box --------------------------------------------------------------------------------
@@ -131,19 +133,26 @@ class CropView(QWidget):
         self.update()
         self.changed.emit()
 
-    def resize_from(self, anchor: QPointF, towards: QPointF) -> None:
-        """The box with one corner fixed at ``anchor`` and the opposite one following ``towards``
-        (3:4 kept; never past the image's edge)."""
+    def resize_from(self, anchor: QPointF, wanted: float, *, right: bool, down: bool) -> None:
+        """The box ``wanted`` wide with one corner fixed at ``anchor``, growing right/left and
+        down/up from it (3:4 kept; never past the image's edge, never below the minimum)."""
         width, height = self.image.width(), self.image.height()
-        right, down = towards.x() >= anchor.x(), towards.y() >= anchor.y()
         room_x = width - anchor.x() if right else anchor.x()
         room_y = height - anchor.y() if down else anchor.y()
-        wanted = max(abs(towards.x() - anchor.x()), abs(towards.y() - anchor.y()) * RATIO)
-        w = max(min(wanted, room_x, room_y * RATIO), min(self._min_width(), room_x, room_y * RATIO))
+        most = min(room_x, room_y * RATIO)
+        w = max(min(wanted, most), min(self._min_width(), most))
         h = w / RATIO
         self.box = QRectF(anchor.x() if right else anchor.x() - w, anchor.y() if down else anchor.y() - h, w, h)
         self.update()
         self.changed.emit()
+
+    def _drag_corner(self, point: QPointF) -> None:
+        """Resizing: the corner follows the mouse along the axis it moved more."""
+        right, down = self._signs
+        dx = (point.x() - self._grab.x()) * (1 if right else -1)
+        dy = (point.y() - self._grab.y()) * (1 if down else -1)
+        change = dx if abs(dx) >= abs(dy * RATIO) else dy * RATIO
+        self.resize_from(self._anchor, self._start_width + change, right=right, down=down)
 
     # -- screen ↔ image ---------------------------------------------------------------------------
     def _scale(self) -> tuple[float, QPointF]:
@@ -211,6 +220,8 @@ class CropView(QWidget):
             edges = {"tl": self.box.topLeft(), "tr": self.box.topRight(), "bl": self.box.bottomLeft(),
                      "br": self.box.bottomRight()}
             self._drag, self._anchor = "resize", edges[opposite]
+            self._grab, self._start_width = self.to_image(point), self.box.width()
+            self._signs = (corner in ("tr", "br"), corner in ("bl", "br"))
         elif self.to_screen(self.box).contains(point):
             self._drag, self._grab = "move", self.to_image(point) - self.box.topLeft()
         event.accept()
@@ -225,7 +236,7 @@ class CropView(QWidget):
             self.update()
             self.changed.emit()
         elif self._drag == "resize":
-            self.resize_from(self._anchor, self.to_image(point))
+            self._drag_corner(self.to_image(point))
         else:
             corner = self._corner_at(point)
             if corner in ("tl", "br"):
