@@ -330,6 +330,9 @@ class _Shower:
         value = _decode(value)
         if value is None or value == "":
             return "（空）"
+        column_perm = permissions.RESTRICTED_COLUMNS.get((table, column))
+        if column_perm is not None and not self.actor.can(column_perm):
+            return "（受限）"
         in_words = VALUE_LABELS.get(table, {}).get(column)
         if in_words is not None:
             return self.text(in_words(value))

@@ -379,6 +379,7 @@ def test_the_trail_names_the_consent_fields_and_hides_the_note_from_admins_witho
     assert "防走失卡同意书" in summaries["admin_h"] and "同意人" in summaries["admin_h"]
     assert "印健康提示" in summaries["admin_h"] and "糖尿病" in summaries["admin_h"]
     assert "同意人" in summaries["admin"] and "糖尿病" not in summaries["admin"] and "阿尔茨海默" not in summaries["admin"]
+    assert "（受限）" in summaries["admin"] and "（受限）" not in summaries["admin_h"]  # the column, not just the words
 
 
 def test_undoing_a_change_of_the_medical_note_needs_the_health_permission(
