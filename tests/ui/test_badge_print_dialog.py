@@ -225,6 +225,14 @@ def test_whom_to_print(qtbot, badge_ops, badge_office) -> None:  # noqa: ANN001,
     assert sorted(printed_ids(dialog)) == sorted([o.wang, o.zhao])
 
 
+def test_a_choice_one_of_the_options_says_is_that_option(qtbot, badge_ops) -> None:  # noqa: ANN001
+    """打印全部需重印 on the register: the option 资料有变动、需要重印的卡, not a second line saying so."""
+    dialog = opened(qtbot, badge_ops, BadgeChoice(changed_since=True))
+    assert "given" not in dialog.who_buttons
+    assert dialog.who_buttons["stale"].isChecked()
+    assert dialog.choice() == BadgeChoice(changed_since=True)
+
+
 def test_pages_turn_with_the_keys(qtbot, badge_ops, badge_office) -> None:  # noqa: ANN001, F811
     dialog = opened(qtbot, badge_ops, layout="card")
     assert dialog.page_label.text() == "第 1 / 4 页"

@@ -97,12 +97,19 @@ def describe_choice(choice: BadgeChoice) -> str:
         parts.append(f"网格 {choice.grid}")
     if choice.building:
         parts.append(building_label(choice.building))
-    text = "、".join(parts) or "全部居民"
+    base = "、".join(parts)
     if choice.changed_since:
-        text += "中需要重印的卡"
+        return f"{base}中需要重印的卡" if base else "所有需要重印的卡（资料有变动）"
     if choice.not_printed:
-        text += "中还没有打印过卡的"
-    return text
+        return f"{base}中还没有打印过卡的" if base else "所有还没有打印过卡的居民"
+    return base
+
+
+def standard_key(choice: BadgeChoice | None) -> str | None:
+    """The option that says the same as ``choice`` (所有需重印 from the register), if one does."""
+    standard = {BadgeChoice(all_60plus=True): ALL_60PLUS, BadgeChoice(changed_since=True): STALE,
+                BadgeChoice(all_60plus=True, not_printed=True): NEVER_PRINTED}
+    return standard.get(choice) if choice is not None else None
 
 
 @dataclass(frozen=True)
@@ -183,7 +190,8 @@ class BadgePrintDialog(QDialog):
         super().__init__(parent)
         register_fonts()  # on the GUI thread, before any painting on the worker
         self.ops = ops
-        self.given = choice if choice is not None and not choice.empty else None
+        standard = standard_key(choice)
+        self.given = choice if choice is not None and not choice.empty and standard is None else None
         self.today = today
         self.prepared: Prepared | None = None
         self.page_index = 0
@@ -194,6 +202,9 @@ class BadgePrintDialog(QDialog):
         self._grids: list[Any] = []
         self.setWindowTitle(TITLE)
         self.setMinimumSize(QSize(960, 640))
+        if parent is not None:  # the preview wants room: most of the window it opens over
+            room = parent.window().size()
+            self.resize(max(960, int(room.width() * 0.92)), max(640, int(room.height() * 0.92)))
 
         # --- left: whose badges, the layout, what it makes ---
         who_box = QGroupBox("打印哪些人")
@@ -219,7 +230,7 @@ class BadgePrintDialog(QDialog):
             combo.currentIndexChanged.connect(lambda _i, key=key: self._place_changed(key))
         who.setColumnMinimumWidth(0, self.fontMetrics().horizontalAdvance("中中"))
         who.setColumnStretch(1, 1)
-        self.who_buttons[GIVEN if self.given is not None else ALL_60PLUS].setChecked(True)
+        self.who_buttons[GIVEN if self.given is not None else standard or ALL_60PLUS].setChecked(True)
         self.who.buttonToggled.connect(self._who_toggled)
 
         layout_box = QGroupBox("版式")
@@ -434,7 +445,7 @@ class BadgePrintDialog(QDialog):
             self._show_nothing("")
             return
         self.loading = True
-        self.summary.setText("正在准备…")
+        self.summary.setText("正在准备…（人数多时需要几秒钟）")
         self._set_status("")
         files_root = self.ops.db.data_dir.files
         today, layout_name = self.today, self.layout_name
