@@ -38,6 +38,7 @@ from chang_shan.ui.screens.placeholder import PlaceholderScreen
 from chang_shan.ui.screens.population import PopulationScreen
 from chang_shan.ui.screens.services import ServicesScreen
 from chang_shan.ui.screens.today import TodayScreen
+from chang_shan.ui.screens.wills import WillsScreen
 
 if TYPE_CHECKING:
     from chang_shan.population.undo import PendingUndo
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 
 # (title, description) of the ledgers still to come, in the sidebar's order.
 LATER_LEDGERS = (
-    ("遗嘱库", "遗嘱登记、保管位置和查阅权限。"),
     ("党建与志愿者", "党员、志愿服务队、服务时长和红马甲积分。"),
     ("议事调解与物业", "四步议事、人民调解、物业费和诚信借款。"),
 )
@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.services = ServicesScreen(ops)
         self.badges = BadgesScreen(ops)
         self.screens: list[Any] = [self.today, self.population, self.health, self.care, self.services, self.badges]
+        self.wills = WillsScreen(ops)  # 需要遗嘱库权限: without it the screen says so and reads nothing
+        self.screens.append(self.wills)
         self.screens += [PlaceholderScreen(title, text) for title, text in LATER_LEDGERS]
         self.accounts_screen: Any = None
         self.audit_screen: Any = None
@@ -250,9 +252,12 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(self.screens.index(screen))
 
     def focus_search(self) -> None:
-        """Ctrl+F: the 居民健康库's own resident search there, the 万家数据库's anywhere else."""
+        """Ctrl+F: the 居民健康库's and the 遗嘱库's own search there, the 万家数据库's anywhere else."""
         if self.current_screen is self.health and self.health.allowed:
             self.health.focus_search()
+            return
+        if self.current_screen is self.wills and self.wills.allowed:
+            self.wills.focus_search()
             return
         self.show_screen(self.population)
         self.population.focus_search()
@@ -265,7 +270,8 @@ class MainWindow(QMainWindow):
         """Open what a today-list item points at: ('resident', id) the resident's record,
         ('health', id) the health record (the resident's record for users without 居民健康库),
         ('care', id) the elder selected on 包保关怀, ('request', id) / ('device', id) the service
-        request / safety device selected on 便民档案库, ('badge', id) the person selected on 防走失卡."""
+        request / safety device selected on 便民档案库, ('badge', id) the person selected on 防走失卡,
+        ('will', id) the will selected on 遗嘱库."""
         if kind == "health" and self.can(Perm.HEALTH):
             self.show_screen(self.health)
             self.health.open_resident(record_id)
@@ -278,6 +284,9 @@ class MainWindow(QMainWindow):
         elif kind == "badge":  # selected first: showing the screen then loads nothing twice
             self.badges.open_resident(record_id)
             self.show_screen(self.badges)
+        elif kind == "will" and self.can(Perm.WILLS):
+            self.wills.open_will(record_id)
+            self.show_screen(self.wills)
         elif kind in ("resident", "health"):
             self.show_screen(self.population)
             self.population.open_resident(record_id)

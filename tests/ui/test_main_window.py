@@ -26,7 +26,7 @@ pytestmark = pytest.mark.gui
 
 LEDGERS = ["今日待办", "万家数据库", "居民健康库", "包保关怀", "便民档案库", "防走失卡", "遗嘱库", "党建与志愿者",
            "议事调解与物业"]
-LATER = LEDGERS[6:]
+LATER = LEDGERS[7:]
 
 
 @pytest.fixture
@@ -162,6 +162,8 @@ def test_without_health_permission_a_health_item_opens_the_resident(qtbot, db, o
     assert fake_dialogs.opened == [("ResidentDialog", (), {"resident_id": town.ids["李桂兰"]})]
     win.show_screen(win.health)
     assert win.health.note.isVisible() and win.health.current_resident_id() is None
+    win.show_screen(win.wills)  # the entry stays, saying what is needed; nothing is read
+    assert win.wills.note.isVisible() and win.status_text.text() == "遗嘱库：需要遗嘱库权限"
 
 
 def test_later_ledgers_say_not_yet_available(qtbot, window) -> None:  # noqa: ANN001
@@ -176,6 +178,22 @@ def test_later_ledgers_say_not_yet_available(qtbot, window) -> None:  # noqa: AN
         assert not window.open_action.isEnabled() and window.find_action.isEnabled()
     window.sidebar.setCurrentRow(1)
     assert window.current_screen is window.population and window.open_action.isEnabled()
+
+
+def test_a_will_opens_on_the_will_registry(qtbot, window, town) -> None:  # noqa: ANN001
+    from chang_shan.wills import registry
+    from chang_shan.wills.shapes import WillInput
+
+    data = WillInput(testator_id=town.ids["王淑芬"], form="自书", made_on=date(2024, 3, 1), cabinet="A-01",
+                     file_number="0001", checks_confirmed=True)
+    with window.ops.db.transaction("登记遗嘱", actor=SYSTEM) as s:
+        will_id = registry.register_will(s, data).id
+    window.open_record("will", will_id)
+    assert window.current_screen is window.wills
+    qtbot.waitUntil(lambda: window.wills.current_detail() is not None and window.ops.idle)
+    assert window.wills.current_will_id() == will_id
+    assert window.wills.detail_panel.values["testator"].text().startswith("王淑芬")
+    assert window.new_action.isEnabled() is False  # Ctrl+N is 登记遗嘱 here
 
 
 def test_ctrl_f_focuses_search_from_anywhere(qtbot, window) -> None:  # noqa: ANN001

@@ -92,7 +92,7 @@ def test_the_list_the_detail_and_the_chain(qtbot, operations, will_desk: WillDes
     assert witnesses[0][4] == "☑ 非继承人、受遗赠人　☑ 无利害关系　☑ 完全民事行为能力"
     assert panel.rows_of(panel.persons) == [("查看人", "张伟", "儿子", "", "139****0033")]
     assert [r[0] for r in panel.rows_of(panel.chain)] == ["YZ2023-0001", "YZ2024-0001"]  # oldest made first
-    assert panel.rows_of(panel.chain)[0][4] == "被新遗嘱取代（被 YZ2024-0001 取代）"
+    assert panel.rows_of(panel.chain)[0] == ("YZ2023-0001", "自书", "2023-05-01", "被新遗嘱取代（被 YZ2024-0001 取代）")
     assert panel.tabs.tabText(2) == "遗嘱链（2）"
     assert view_events(db) == ["查看遗嘱登记 YZ2024-0001"]  # the service records the view
 

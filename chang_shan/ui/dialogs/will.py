@@ -15,6 +15,7 @@ one journaled action (编辑→撤销 takes it back).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,65 @@ def by_field(errors: dict[str, str]) -> dict[str, str]:
     return shown
 
 
+class SideBySide(QWidget):
+    """Two :class:`ValidatedForm` columns used by :class:`FormDialog` like one form: each column
+    keeps its own row heights (one grid would make a short field as tall as the table beside it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.left, self.right = ValidatedForm(), ValidatedForm()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(16)
+        layout.addWidget(self.left, 4)
+        layout.addWidget(self.right, 7)
+        self.forms = (self.left, self.right)
+
+    @property
+    def on_leave(self) -> Callable[[str], None] | None:
+        return self.left.on_leave
+
+    @on_leave.setter
+    def on_leave(self, callback: Callable[[str], None] | None) -> None:
+        for form in self.forms:
+            form.on_leave = callback
+
+    def _of(self, key: str) -> ValidatedForm:
+        return self.left if key in self.left.keys() else self.right
+
+    def keys(self) -> list[str]:
+        return [*self.left.keys(), *self.right.keys()]
+
+    def show_errors(self, errors: dict[str, str], *, only: Iterable[str] | None = None) -> dict[str, str]:
+        wanted = None if only is None else set(only)
+        for form in self.forms:
+            form.show_errors({k: v for k, v in errors.items() if k in form.keys()}, only=wanted)
+        keys = set(self.keys())
+        return {key: message for key, message in errors.items() if key not in keys}
+
+    def errors_shown(self) -> dict[str, str]:
+        return {**self.left.errors_shown(), **self.right.errors_shown()}
+
+    def first_in_order(self, keys: Iterable[str]) -> str | None:
+        wanted = set(keys)
+        return next((key for key in self.keys() if key in wanted), None)
+
+    def error_text(self, key: str) -> str:
+        return self._of(key).error_text(key)
+
+    def focus_field(self, key: str) -> None:
+        self._of(key).focus_field(key)
+
+    def field_widget(self, key: str) -> QWidget:
+        return self._of(key).field_widget(key)
+
+    def set_hint(self, key: str, text: str) -> None:
+        self._of(key).set_hint(key, text)
+
+    def hint_text(self, key: str) -> str:
+        return self._of(key).hint_text(key)
+
+
 def _line(name: str, placeholder: str, length: int) -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
@@ -115,6 +175,7 @@ class WillDialog(FormDialog):
         self.header = heading("登记遗嘱" if detail is None else
                               f"修改　{detail.number}　{detail.row.testator_name}　{detail.row.form_text}")
         self.body.addWidget(self.header)
+        self.header.setVisible(detail is not None)  # a new registration: the window title says it
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -124,13 +185,15 @@ class WillDialog(FormDialog):
         self._loading = False
         self._initial = self.current_input()
         self.check_now()
-        self.resize(1280, 720)
+        self.resize(1320, 720)
         (self.testator.search if detail is None else self.made_edit).setFocus()
 
     # -- building ----------------------------------------------------------------------------------
     def _build(self) -> None:
-        form = self.use_form(ValidatedForm(columns=2))
-        self.testator = ResidentSearch(self.db, placeholder="按姓名、拼音首字母或住址查找立遗嘱人", rows=3, parent=self)
+        columns = SideBySide(self)
+        self.use_form(columns)  # type: ignore[arg-type]
+        form, right = columns.left, columns.right
+        self.testator = ResidentSearch(self.db, placeholder="按姓名、拼音首字母或住址查找立遗嘱人", rows=2, parent=self)
         self.testator.setObjectName("testator")
         form.add_row("testator_id", "立遗嘱人", self.testator, required=True, focus=self.testator.search,
                      watch=[self.testator.list], highlight=self.testator.list)
@@ -154,7 +217,7 @@ class WillDialog(FormDialog):
             form.add_row(key, label, left_aligned(edit), required=True, focus=edit, highlight=edit)
             edit.dateChanged.connect(lambda _d, key=key: self._changed(key))
 
-        self.executor_edit = _line("executor_name", "遗嘱执行人姓名（可不填）", 50)
+        self.executor_edit = _line("executor_name", "姓名（可不填）", 50)
         self.executor_phone_edit = _line("executor_phone", "电话", 30)
         form.add_row("executor_name", "遗嘱执行人", _pair(self.executor_edit, "电话", self.executor_phone_edit),
                      focus=self.executor_edit, watch=[self.executor_phone_edit])
@@ -178,11 +241,11 @@ class WillDialog(FormDialog):
         form.add_row("emergency_note", "危急情况", self.emergency_edit)
 
         self.witnesses = WitnessTable(rows=3)
-        form.add_row("witnesses", "见证人", self.witnesses, column=1, focus=self.witnesses.focus_target(),
+        right.add_row("witnesses", "见证人", self.witnesses, focus=self.witnesses.focus_target(),
                      watch=[self.witnesses.table], highlight=self.witnesses.table)
         self.witnesses.changed.connect(lambda: self._changed("witnesses"))
-        self.persons = PersonTable(rows=3)
-        form.add_row("persons", "相关人员", self.persons, column=1, focus=self.persons.focus_target(),
+        self.persons = PersonTable(rows=2)
+        right.add_row("persons", "相关人员", self.persons, focus=self.persons.focus_target(),
                      watch=[self.persons.table], highlight=self.persons.table)
         self.persons.changed.connect(lambda: self._changed("persons"))
         self.checks_box = QCheckBox()
@@ -197,10 +260,10 @@ class WillDialog(FormDialog):
         line.addWidget(checks, 1)
         checks.mousePressEvent = lambda _event: self.checks_box.toggle()  # type: ignore[method-assign]
         self.capacity_edit = _text_box("capacity_note", "登记时立遗嘱人的精神状态、表达能力，如 神志清楚，对答切题", 2)
-        form.add_row("capacity_note", "行为能力", self.capacity_edit, column=1)
-        form.add_row("checks_confirmed", "核对", holder, column=1, focus=self.checks_box, highlight=self.checks_box)
+        right.add_row("capacity_note", "行为能力", self.capacity_edit)
+        right.add_row("checks_confirmed", "核对", holder, focus=self.checks_box, highlight=self.checks_box)
         self.note_edit = _text_box("note", "其他需要记下的情况（不必记录遗嘱内容）", 2)
-        form.add_row("note", "备注", self.note_edit, column=1)
+        right.add_row("note", "备注", self.note_edit)
         self.checks_box.toggled.connect(lambda _on: self._changed("checks_confirmed"))
 
         for key, edit in (("executor_name", self.executor_edit), ("executor_name", self.executor_phone_edit),
@@ -210,7 +273,7 @@ class WillDialog(FormDialog):
             edit.textChanged.connect(lambda _t, key=key: self._changed(key))
         for key, box in (("capacity_note", self.capacity_edit), ("note", self.note_edit)):
             box.textChanged.connect(lambda key=key: self._changed(key))
-        self.body.addWidget(form, 1)
+        self.body.addWidget(columns, 1)
 
         self.problems_title = QLabel("登记前核对：")
         self.problems_title.setObjectName("problemsTitle")

@@ -70,7 +70,7 @@ class _LinesTable(QFrame):
         self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.7))
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        air = metrics.horizontalAdvance("中") * 1.4
+        air = metrics.horizontalAdvance("中") * 1.0
         for column, sample in enumerate(self.WIDTHS):
             if sample:
                 header.resizeSection(column, int(metrics.horizontalAdvance(sample) + air))
@@ -176,10 +176,10 @@ class _LinesTable(QFrame):
 
 
 class WitnessTable(_LinesTable):
-    COLUMNS = ("姓名", "身份证号", "与立遗嘱人关系", "电话", "非继承人", "无利害关系", "行为能力")
+    COLUMNS = ("姓名", "身份证号", "关系", "电话", "非继承人", "无利害关系", "有行为能力")
     FIELDS = ("name", "id_number", "relation", "phone", "not_heir_confirmed", "no_interest_confirmed",
               "capacity_confirmed")
-    WIDTHS = ("欧阳春花", "220182195001012531", "", "13904310000", "非继承人", "无利害关系", "行为能力")
+    WIDTHS = ("欧阳春花", "220182195001012531", "", "13904310000", "非继承人", "无利害关系", "有行为能力")
     NAME = "witnesses"
     ADD_TEXT = "添加见证人"
     CHECKS = 4  # the first check-box column
@@ -220,7 +220,7 @@ class WitnessTable(_LinesTable):
 
 
 class PersonTable(_LinesTable):
-    COLUMNS = ("身份", "姓名", "与立遗嘱人关系", "身份证号", "电话")
+    COLUMNS = ("身份", "姓名", "关系", "身份证号", "电话")
     FIELDS = ("role", "name", "relation", "id_number", "phone")
     WIDTHS = ("受遗赠人▾", "欧阳春花", "", "220182195001012531", "13904310000")
     NAME = "persons"

@@ -22,6 +22,7 @@ SAMPLES = ("YZ2026-0000", "欧阳春花花", "100 岁", "录音录像（第1137�
            "被新遗嘱取代", "档案柜 A-03 卷宗 0000", "")
 FLAGS_COLUMN = 8
 STATUS_COLUMN = 6
+CUSTODY_COLUMN = 7
 ID_ROLE = Qt.ItemDataRole.UserRole
 GREY = "#6b6b6b"
 INACTIVE = ("已撤回", "被新遗嘱取代")
@@ -81,6 +82,8 @@ class WillTableModel(RowsModel):
                 return f"被 {row.superseded_by_number} 取代（民法典第1142条：以最后所立遗嘱为准）"
             if column == 3:
                 return row.form_text
+            if column == CUSTODY_COLUMN:
+                return row.custody
             return None
         if role == ID_ROLE:
             return row.id

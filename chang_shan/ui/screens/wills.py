@@ -128,7 +128,7 @@ class WillsScreen(LoadsWhenShown, QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
         line = self.fontMetrics().height()
-        splitter.setSizes([16 * line, 17 * line])
+        splitter.setSizes([22 * line, 13 * line])
 
         layout.addLayout(self._filters())
         layout.addWidget(self._toolbar())

@@ -34,8 +34,8 @@ WITNESS_COLUMNS = ("姓名", "身份证号", "与立遗嘱人关系", "电话", 
 WITNESS_SAMPLES = ("欧阳春花花", "220182********2531", "与立遗嘱人关系", "189****0666")
 PERSON_COLUMNS = ("身份", "姓名", "关系", "身份证号", "电话")
 PERSON_SAMPLES = ("受遗赠人", "欧阳春花花", "长子长子", "220182********2531", "189****0666")
-CHAIN_COLUMNS = ("登记号", "遗嘱形式", "立遗嘱日期", "登记日期", "状态")
-CHAIN_SAMPLES = ("YZ2026-0000", "录音录像（第1137条）", "2024-12-31", "2024-12-31", "")
+CHAIN_COLUMNS = ("登记号", "形式", "立遗嘱日期", "状态")
+CHAIN_SAMPLES = ("YZ2026-0000", "录音录像", "2024-12-31", "")
 ATTACHMENT_COLUMNS = ("类型", "文件", "大小", "添加时间")
 ATTACHMENT_SAMPLES = ("扫描件", "", "1023.9 KB", "2024-12-31 23:59")
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -172,8 +172,8 @@ class WillDetailPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(16)
-        layout.addLayout(about, 5)
-        layout.addWidget(self.tabs, 6)
+        layout.addLayout(about, 1)
+        layout.addWidget(self.tabs, 1)
         self.show_nothing()
 
     def _grid(self) -> QGridLayout:
@@ -311,7 +311,7 @@ def chain_cells(row: WillRow) -> tuple[str, ...]:
     status = row.status + (f"（被 {row.superseded_by_number} 取代）" if row.superseded_by_number else "")
     if row.flags:
         status += "；" + "；".join(row.flags)
-    return (row.number, form_short(row), format_date(row.made_on), format_date(row.registered_on), status)
+    return (row.number, row.form, format_date(row.made_on), status)
 
 
 def attachment_cells(row: AttachmentRow) -> tuple[str, ...]:
