@@ -49,6 +49,11 @@ def pdf_codes(path: Path, tmp: Path) -> list[str]:
     return codes
 
 
+def page_count(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+
+
 def page_size_mm(path: Path) -> tuple[float, float]:
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     line = next(line for line in info.splitlines() if line.startswith("Page size:"))
@@ -147,6 +152,36 @@ def test_paint_page_keeps_the_proportions_in_a_wider_target(qapp) -> None:  # no
     assert image.pixelColor(50, 100).value() == 0x80  # left of the page: untouched
     assert image.pixelColor(101, 2).value() == 255  # the page (quiet zone) starts at x = 100
     assert decoded(image) == ["编号：00001-1"]
+
+
+def test_a_print_cancelled_midway_is_aborted(qapp, tmp_path) -> None:  # noqa: ANN001
+    """取消 while the pages go to the printer: no more pages are painted, the job is aborted where
+    the driver can (Qt's PDF engine cannot: the caller is told how many pages went out) and the
+    cancel reaches the caller, which then records nothing."""
+    from chang_shan.progress import Cancelled
+    from chang_shan.ui.badges.print_dialog import PrintCancelled, paint_on_printer
+
+    code = qr.encode("编号：00001-1")
+    pages = [PageDrawing(85.6, 54.0, [QrItem(50.0, 10.0, 34.0, code)]) for _ in range(3)]
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "cancelled.pdf"))
+    seen: list[int] = []
+
+    def progress(done: int, _total: int, _text: str = "") -> None:
+        seen.append(done)
+        if done == 1:
+            raise Cancelled()
+
+    with pytest.raises(PrintCancelled) as cancelled:
+        paint_on_printer(printer, pages, progress)
+    assert isinstance(cancelled.value, Cancelled)
+    assert seen == [0, 1]
+    if printer.printerState() == QPrinter.PrinterState.Aborted:
+        assert cancelled.value.pages_sent == 0
+    else:
+        assert cancelled.value.pages_sent == 1
+        assert page_count(tmp_path / "cancelled.pdf") == 1  # page 2 and 3 never painted
 
 
 # --- the dialog ------------------------------------------------------------------------------------

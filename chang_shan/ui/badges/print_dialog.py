@@ -158,26 +158,38 @@ def page_layout(layout_name: str) -> QPageLayout:
     return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
 
 
+class PrintCancelled(Cancelled):
+    """取消 while painting: ``pages_sent`` pages may still come out of a printer whose driver
+    cannot take a job back (Qt's PDF and CUPS engines cannot abort; Windows' can: then 0)."""
+
+    def __init__(self, pages_sent: int) -> None:
+        super().__init__()
+        self.pages_sent = pages_sent
+
+
 def paint_on_printer(printer: QPrinter, pages: Sequence[PageDrawing], progress: Progress) -> None:
     """Every page onto ``printer``, one sheet each (on the worker: painting a QPrinter needs no GUI
-    thread). Cancelled → the print job is aborted, nothing reaches the printer."""
+    thread). Cancelled → the print job is aborted where the driver allows it; ``PrintCancelled``."""
     painter = QPainter()
     if not painter.begin(printer):
         raise DomainError("无法开始打印：打印机没有准备好。请检查打印机后再试。")
     total = len(pages)
+    painted = 0
     try:
-        target = printer.pageLayout().fullRectPixels(printer.resolution())
+        target = printer.pageLayout().fullRectPixels(printer.resolution()).toRectF()
         for index, page in enumerate(pages):
             progress(index, total, f"第 {index + 1} / {total} 页")
             if index and not printer.newPage():
                 raise DomainError("打印机不接受新的一页，打印没有完成。")
-            paint_page(painter, page, target.toRectF())
+            paint_page(painter, page, target)
+            painted += 1
         progress(total, total, "")
     except Cancelled:
-        printer.abort()
-        raise
+        aborted = printer.abort()
+        raise PrintCancelled(0 if aborted else painted) from None
     finally:
-        painter.end()
+        if painter.isActive():
+            painter.end()
 
 
 class BadgePrintDialog(QDialog):
@@ -206,7 +218,28 @@ class BadgePrintDialog(QDialog):
             room = parent.window().size()
             self.resize(max(960, int(room.width() * 0.92)), max(640, int(room.height() * 0.92)))
 
-        # --- left: whose badges, the layout, what it makes ---
+        body = QHBoxLayout()
+        body.addWidget(self._build_choices(standard))
+        body.addLayout(self._build_preview(), 1)
+        outer = QVBoxLayout(self)
+        outer.addLayout(body, 1)
+        outer.addLayout(self._build_buttons())
+        for keys, slot in ((("Ctrl+P",), self.print_badges), (("Ctrl+S",), self.save_pdf),
+                           (("PgUp", "Alt+Left"), lambda: self.show_page(self.page_index - 1)),
+                           (("PgDown", "Alt+Right"), lambda: self.show_page(self.page_index + 1))):
+            for key in keys:
+                QShortcut(QKeySequence(key), self, slot)
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(60)
+        self._render_timer.timeout.connect(self._render_preview)
+
+        self._update_buttons()
+        self._load_places()
+        self.reload()
+
+    def _build_choices(self, standard: str | None) -> QWidget:
+        """Left: whose badges, the layout, what it makes (count, warnings)."""
         who_box = QGroupBox("打印哪些人")
         who = QGridLayout(who_box)
         self.who = QButtonGroup(self)
@@ -270,8 +303,10 @@ class BadgePrintDialog(QDialog):
         left_widget = QWidget()
         left_widget.setLayout(left)
         left_widget.setFixedWidth(self.fontMetrics().horizontalAdvance("中") * 22)
+        return left_widget
 
-        # --- right: the preview ---
+    def _build_preview(self) -> QVBoxLayout:
+        """Right: the page turner, the zoom and the page."""
         self.previous_button = QToolButton()
         self.previous_button.setText("◀ 上一页")
         self.previous_button.setToolTip("上一页（PageUp）")
@@ -318,8 +353,10 @@ class BadgePrintDialog(QDialog):
         right = QVBoxLayout()
         right.addLayout(bar)
         right.addWidget(self.scroll, 1)
+        return right
 
-        # --- bottom: status and buttons ---
+    def _build_buttons(self) -> QHBoxLayout:
+        """Bottom: what happened, 打印…, 保存 PDF…, 关闭."""
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -339,28 +376,7 @@ class BadgePrintDialog(QDialog):
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.close_button)
-
-        body = QHBoxLayout()
-        body.addWidget(left_widget)
-        body.addLayout(right, 1)
-        outer = QVBoxLayout(self)
-        outer.addLayout(body, 1)
-        outer.addLayout(buttons)
-
-        for keys_, slot in ((("Ctrl+P",), self.print_badges), (("Ctrl+S",), self.save_pdf),
-                            (("PgUp", "Alt+Left"), lambda: self.show_page(self.page_index - 1)),
-                            (("PgDown", "Alt+Right"), lambda: self.show_page(self.page_index + 1))):
-            for key in keys_:
-                QShortcut(QKeySequence(key), self, slot)
-
-        self._render_timer = QTimer(self)
-        self._render_timer.setSingleShot(True)
-        self._render_timer.setInterval(60)
-        self._render_timer.timeout.connect(self._render_preview)
-
-        self._update_buttons()
-        self._load_places()
-        self.reload()
+        return buttons
 
     # --- the choice ---------------------------------------------------------------------------
 
@@ -559,12 +575,21 @@ class BadgePrintDialog(QDialog):
             return False
         printer.setFullPage(True)
         pages, batch, db = prepared.pages, prepared.batch, self.ops.db
+        sent = [0]  # pages a driver that cannot abort will still print after 取消
 
         def work(progress: Progress) -> Any:
             from chang_shan.badges import job
 
-            paint_on_printer(printer, pages, progress)
+            try:
+                paint_on_printer(printer, pages, progress)
+            except PrintCancelled as exc:
+                sent[0] = exc.pages_sent
+                raise
             return job.record_printed(db, batch, output="printer")
+
+        def cancelled() -> None:
+            partly = f"已送出的 {sent[0]} 页可能仍会打印出来；" if sent[0] else ""
+            self._work_cancelled(f"打印已取消，{partly}没有记入发卡登记。")
 
         def printed(_result: Any) -> None:
             self._set_busy(False)
@@ -576,7 +601,7 @@ class BadgePrintDialog(QDialog):
         self._set_busy(True)
         self._set_status("正在打印…")
         run_with_progress(self.ops, self, "正在把防走失卡送到打印机…", work, success=printed,
-                          failure=self._work_failed, cancelled=lambda: self._work_cancelled("打印已取消，没有记入发卡登记。"))
+                          failure=self._work_failed, cancelled=cancelled)
         return True
 
     def save_pdf(self) -> bool:
