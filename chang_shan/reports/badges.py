@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from chang_shan import __version__
 from chang_shan.badges.drawing import (
-    CENTER, RIGHT, ImageItem, Item, LineItem, PageDrawing, QrItem, RectItem, TextItem,
+    CENTER, LEFT, RIGHT, ImageItem, Item, LineItem, PageDrawing, QrItem, RectItem, TextItem,
 )
 from chang_shan.badges.qr import QrCode
 from chang_shan.progress import Progress, no_progress
@@ -51,8 +53,14 @@ class BadgeCanvas:
         c = self.canvas
         c.setPageSize((page.width * mm, page.height * mm))
         self._height = page.height
+        lines: dict[tuple[float, float, bool], list[LineItem]] = {}
         for item in page.items:
-            self.item(item)
+            if isinstance(item, LineItem):  # cut marks: one path per style, not one per mark
+                lines.setdefault((item.width, item.grey, item.dashed), []).append(item)
+            else:
+                self.item(item)
+        for (width, grey, dashed), group in lines.items():
+            self.lines(group, width=width, grey=grey, dashed=dashed)
         c.showPage()
 
     def item(self, item: Item) -> None:
@@ -66,7 +74,7 @@ class BadgeCanvas:
         elif isinstance(item, RectItem):
             self.rect(item)
         elif isinstance(item, LineItem):
-            self.line(item)
+            self.lines([item], width=item.width, grey=item.grey, dashed=item.dashed)
         else:  # pragma: no cover - a new item kind must be drawn here and in the Qt painter
             raise TypeError(f"unknown drawing item {item!r}")
 
@@ -78,15 +86,16 @@ class BadgeCanvas:
             return
         chain = self.chains[item.style if item.style in self.chains else HEI]
         size = item.size
-        width = chain.width(item.text, size)
-        if item.max_width is not None and width > item.max_width * mm:
-            size = max(size * MIN_SHRINK, size * item.max_width * mm / width)
-            width = chain.width(item.text, size)
         x = item.x * mm
-        if item.align == CENTER:
-            x -= width / 2
-        elif item.align == RIGHT:
-            x -= width
+        if item.max_width is not None or item.align != LEFT:  # measured only when it matters
+            width = chain.width(item.text, size)
+            if item.max_width is not None and width > item.max_width * mm:
+                size = max(size * MIN_SHRINK, size * item.max_width * mm / width)
+                width = chain.width(item.text, size)
+            if item.align == CENTER:
+                x -= width / 2
+            elif item.align == RIGHT:
+                x -= width
         c = self.canvas
         out = c.beginText(x, self._y(item.y))
         out.setFillGray(item.grey)
@@ -124,14 +133,14 @@ class BadgeCanvas:
             c.rect(x, y, w, h, stroke=int(stroke), fill=int(fill))
         c.restoreState()
 
-    def line(self, item: LineItem) -> None:
+    def lines(self, items: list[LineItem], *, width: float, grey: float, dashed: bool) -> None:
         c = self.canvas
         c.saveState()
-        c.setLineWidth(item.width * mm)
-        c.setStrokeGray(item.grey)
-        if item.dashed:
+        c.setLineWidth(width * mm)
+        c.setStrokeGray(grey)
+        if dashed:
             c.setDash(1.5 * mm, 1 * mm)
-        c.line(item.x1 * mm, self._y(item.y1), item.x2 * mm, self._y(item.y2))
+        c.lines([(i.x1 * mm, self._y(i.y1), i.x2 * mm, self._y(i.y2)) for i in items])
         c.restoreState()
 
 
@@ -159,6 +168,18 @@ def _qr_xobject(c: Canvas, code: QrCode) -> str:
     return reg_name
 
 
+@contextmanager
+def binary_streams() -> Iterator[None]:
+    """Page streams Flate-compressed without reportlab's ASCII85 layer (on by default): a fifth
+    smaller and, for 440 pages, 1.8 s less of pure-Python encoding. Binary streams are plain PDF."""
+    before = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before
+
+
 def render_badges(
     target: Path, pages: Iterable[PageDrawing], *, total: int, title: str, author: str, subject: str = "",
     progress: Progress = no_progress,
@@ -175,10 +196,11 @@ def render_badges(
     canvas.setProducer(f"长山 chang-shan {__version__} (reportlab)")
     drawer = BadgeCanvas(canvas, chains)
     count = 0
-    for page in pages:
-        drawer.page(page)
-        count += 1
-        progress(count, total, f"第 {count} 页")
-    canvas.save()
+    with binary_streams():
+        for page in pages:
+            drawer.page(page)
+            count += 1
+            progress(count, total, f"第 {count} 页")
+        canvas.save()
     missing = "".join(sorted(set().union(*(chain.missing for chain in chains.values()))))
     return BadgePdfInfo(pages=count, missing_characters=missing)

@@ -4,17 +4,16 @@ bad input refused in one line with nothing written."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.accounts.office import PASSWORD, copy_office
+from tests.accounts.office import copy_office
 from tests.badges.office import RARE_NAME, TODAY, badge_office  # noqa: F401
+from tests.cli.process import chang_shan
 from tests.reports.test_badges_pdf import decoded_pages, page_sizes, pts
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
@@ -26,14 +25,7 @@ def data_dir(badge_office, tmp_path: Path) -> Path:  # noqa: ANN001, F811
 
 
 def badges(data_dir: Path, *args: str, user: str | None = "doc") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHANG_SHAN_")}
-    env.update(PYTHONIOENCODING="utf-8", CHANG_SHAN_HOME=str(data_dir.parent / "home"))
-    if user is not None:
-        env.update(CHANG_SHAN_USER=user, CHANG_SHAN_PASSWORD=PASSWORD)
-    return subprocess.run(
-        [sys.executable, "-m", "chang_shan", "--data-dir", str(data_dir), "badges", *args],
-        capture_output=True, text=True, encoding="utf-8", timeout=120, env=env, stdin=subprocess.DEVNULL,
-    )
+    return chang_shan(data_dir, "badges", *args, user=user)
 
 
 def register_size(data_dir: Path) -> tuple[int, int]:

@@ -15,6 +15,7 @@ import pytest
 
 from chang_shan.demo.builder import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER
 from tests.accounts.office import PASSWORD, copy_office
+from tests.cli.process import chang_shan
 from tests.demo.template import TODAY, copy_data_dir, demo_template
 from tests.today.town import Town, town_template
 
@@ -32,14 +33,7 @@ def people(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
 
 
 def today(data_dir: Path, *args: str, user: str | None = "nurse") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHANG_SHAN_")}
-    env.update(PYTHONIOENCODING="utf-8", CHANG_SHAN_HOME=str(data_dir.parent / "home"))
-    if user is not None:
-        env.update(CHANG_SHAN_USER=user, CHANG_SHAN_PASSWORD=PASSWORD)
-    return subprocess.run(
-        [sys.executable, "-m", "chang_shan", "--data-dir", str(data_dir), "today", *args],
-        capture_output=True, text=True, encoding="utf-8", timeout=120, env=env, stdin=subprocess.DEVNULL,
-    )
+    return chang_shan(data_dir, "today", *args, user=user)
 
 
 def as_json(result: subprocess.CompletedProcess[str]) -> dict:
