@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--grid", metavar="CODE", help="网格编号")
     parser.add_argument("--building", metavar="NAME", help="楼栋（如 3 或 3号楼；与 --grid 一起用）")
     parser.add_argument("--unit", metavar="NAME", help="单元（如 2；与 --building 一起用）")
+    parser.add_argument("--status", metavar="STATUS", help="遗嘱登记状态（will_book：有效、已撤回、被新遗嘱取代、已启用）")
     parser.set_defaults(handler=_cmd_report)
 
 
@@ -43,7 +44,7 @@ def _cmd_report(args: argparse.Namespace, data_dir: DataDir) -> int:
     if not args.out:
         raise DomainError("请用 --out 给出输出文件。")
     check_target(args.out, info.suffixes)
-    options = {"grid": args.grid, "building": args.building, "unit": args.unit}
+    options = {"grid": args.grid, "building": args.building, "unit": args.unit, "status": args.status}
     given = {key for key, value in options.items() if value is not None}
     if given - set(info.options):
         shown = "、".join("--" + key for key in sorted(given - set(info.options)))
@@ -58,7 +59,7 @@ def _cmd_report(args: argparse.Namespace, data_dir: DataDir) -> int:
         sign_in_from_env(db)
         with cli_progress(info.title) as progress:
             result = registry.run(db, info.name, args.out, options=options, progress=progress)
-    print(f"已生成{info.title}（{result.scope}，{result.rows} 人，{result.pages} 页）：{result.path}")
+    print(f"已生成{info.title}（{result.scope}，{result.rows} {result.unit}，{result.pages} 页）：{result.path}")
     if result.missing_characters:
         print(f"注意：本机没有能显示这些字的字体，打印为方框：{result.missing_characters}", file=sys.stderr)
     return 0

@@ -40,6 +40,7 @@ class ReportResult:
     rows: int
     missing_characters: str = ""  # characters no installed font has: printed as boxes
     scope: str = ""
+    unit: str = "人"  # what ``rows`` counts: 人, or 份 for wills
 
 
 REPORTS: dict[str, ReportInfo] = {
@@ -48,6 +49,8 @@ REPORTS: dict[str, ReportInfo] = {
     "canteen_delivery": ReportInfo("canteen_delivery", "乐龄食堂送餐单",
                                    "当天午餐、晚餐的送餐名单（按线路，每条线路一页）和堂食名单",
                                    "chang_shan.reports.canteen"),
+    "will_book": ReportInfo("will_book", "遗嘱库登记簿", "遗嘱库的全部登记，每份遗嘱一行，供档案柜存档（需要遗嘱库权限）",
+                            "chang_shan.reports.will_forms", options=("status",)),
 }
 
 
@@ -87,7 +90,7 @@ def audited_pdf(
         assert part.temp is not None
         result, detail = make(session, part.temp)
         session.rollback()  # end the read transaction before writing
-        action = f"打印{title}（{result.scope or '全部'}，{result.rows} 人，{result.pages} 页）"
+        action = f"打印{title}（{result.scope or '全部'}，{result.rows} {result.unit}，{result.pages} 页）"
         with db.transaction(action) as tx:
             record_event(tx, "print", action, detail={
                 "report": result.name, "rows": result.rows, "pages": result.pages, "file": str(target), **detail,
