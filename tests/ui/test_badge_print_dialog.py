@@ -374,6 +374,7 @@ def test_the_ledger_prints_the_selected_residents_badge(qtbot, operations, town)
     dialog = screen.dialog
     assert isinstance(dialog, BadgePrintDialog)
     assert dialog.given == BadgeChoice(resident_ids=(town.ids["张立春"],))
+    assert dialog.who_buttons["given"].text() == "所选居民：张立春"
     assert dialog.isModal() or dialog.windowModality() != Qt.WindowModality.NonModal
     qtbot.waitUntil(lambda: operations.idle and not dialog.loading)
     dialog.close_without_asking()

@@ -198,12 +198,13 @@ class BadgePrintDialog(QDialog):
     layout is one click away."""
 
     def __init__(self, parent: QWidget | None, ops: Operations, choice: BadgeChoice | None = None, *,
-                 today: date | None = None) -> None:
+                 today: date | None = None, given_label: str | None = None) -> None:
         super().__init__(parent)
         register_fonts()  # on the GUI thread, before any painting on the worker
         self.ops = ops
         standard = standard_key(choice)
         self.given = choice if choice is not None and not choice.empty and standard is None else None
+        self.given_label = given_label  # '所选居民：张立春' (the words for the given choice)
         self.today = today
         self.prepared: Prepared | None = None
         self.page_index = 0
@@ -246,7 +247,7 @@ class BadgePrintDialog(QDialog):
         self.who_buttons: dict[str, QRadioButton] = {}
         keys = ([GIVEN] if self.given is not None else []) + list(WHO_LABELS)
         for row, key in enumerate(keys):
-            text = describe_choice(self.given) if key == GIVEN else WHO_LABELS[key]
+            text = (self.given_label or describe_choice(self.given)) if key == GIVEN else WHO_LABELS[key]
             button = QRadioButton(text)
             button.setObjectName(f"who_{key}")
             self.who.addButton(button)

@@ -352,7 +352,8 @@ class PopulationScreen(QWidget):
         from chang_shan.ui.badges.print_dialog import BadgePrintDialog
         from chang_shan.ui.dialogs.window_modal import open_window_modal
 
-        dialog = BadgePrintDialog(self, self.ops, choice=BadgeChoice(resident_ids=(sel.resident_id,)))
+        dialog = BadgePrintDialog(self, self.ops, choice=BadgeChoice(resident_ids=(sel.resident_id,)),
+                                  given_label=f"所选居民：{sel.resident_name}")
         return open_window_modal(self, dialog, lambda _d: None)
 
     def new_record(self) -> None:
