@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from chang_shan.accounts.permissions import Perm, require
@@ -45,10 +45,9 @@ def ensure_badges(session: Session, resident_ids: Sequence[int]) -> dict[int, in
     ids = list(dict.fromkeys(resident_ids))
     existing = badge_numbers(session, ids)
     numbers = next_numbers(session, ids, existing)
-    for rid in ids:
-        if rid not in existing:
-            session.add(Badge(resident_id=rid, number=numbers[rid]))
-    session.flush()
+    new = [{"resident_id": rid, "number": numbers[rid], "created_at": utcnow()} for rid in ids if rid not in existing]
+    if new:  # not in the change journal (numbers are never taken back): one bulk insert
+        session.execute(insert(Badge), new)
     return numbers
 
 
@@ -75,13 +74,13 @@ def record_prints(session: Session, badges: Sequence[BadgeData], *, layout: str,
         if data.version != version_for(data.content_hash(), lasts.get(data.resident_id)):
             raise DomainError(f"{data.name}的防走失卡在此期间已按其他内容打印过，请重新预览后再打印。")
     when = printed_at or utcnow()
-    for data in badges:
-        session.add(BadgePrint(
-            badge_id=rows[data.resident_id].id, version=data.version, content_hash=data.content_hash(),
-            part_hashes=data.part_hashes(), layout=layout, printed_at=when, printed_by=actor.username,
-            output=output,
-        ))
-    session.flush()
+    # Not in the change journal (paper cannot be unprinted; the print is an audit event): one bulk insert.
+    session.execute(insert(BadgePrint), [
+        {"badge_id": rows[data.resident_id].id, "version": data.version, "content_hash": data.content_hash(),
+         "part_hashes": data.part_hashes(), "layout": layout, "printed_at": when, "printed_by": actor.username,
+         "output": output}
+        for data in badges
+    ])
     return len(badges)
 
 

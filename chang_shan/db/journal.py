@@ -25,8 +25,10 @@ _ACTION = "chang_shan.journal.action"
 _SET = "chang_shan.journal.set"
 _USER = "chang_shan.journal.user"
 _PENDING = "chang_shan.journal.pending"
-# Accounts are audited by explicit events (never with password hashes), not row by row.
-_UNTRACKED = {"change_set", "change_row", "app_meta", "user_account", "user_grid"}
+# Accounts are audited by explicit events (never with password hashes), not row by row. Badge
+# numbers and the register of printed badges record paper that exists: a print cannot be undone,
+# and the print itself is an audit event (chang_shan.badges.job).
+_UNTRACKED = {"change_set", "change_row", "app_meta", "user_account", "user_grid", "badge", "badge_print"}
 
 
 def new_entry(
