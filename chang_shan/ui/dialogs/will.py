@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QWidget,
 )
 
 from chang_shan.db.models.wills import CUSTODY_KINDS, WILL_FORMS
 from chang_shan.ui.dialogs.health_fields import RadioRow, heading, left_aligned
+from chang_shan.ui.dialogs.service_request import _text_box
 from chang_shan.ui.dialogs.will_people import PersonTable, WitnessTable
 from chang_shan.ui.forms import DateField, FormDialog, ValidatedForm
 from chang_shan.ui.forms.fields import ERROR_COLOUR, set_combo_data
@@ -142,15 +142,6 @@ def _line(name: str, placeholder: str, length: int) -> QLineEdit:
     return edit
 
 
-def _text_box(name: str, placeholder: str, lines: int) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setObjectName(name)
-    box.setTabChangesFocus(True)
-    box.setPlaceholderText(placeholder)
-    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
-    return box
-
-
 def _pair(first: QWidget, label: str, second: QWidget) -> QWidget:
     holder = QWidget()
     line = QHBoxLayout(holder)
@@ -165,7 +156,7 @@ class WillDialog(FormDialog):
     """``WillDialog(db)`` registers a new will; ``WillDialog(db, detail=...)`` corrects one.
     ``saved_id`` is the will's id; ``saved`` the detail the service gave back."""
 
-    def __init__(self, db: Database, *, detail: WillDetail | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, detail: WillDetail | None = None, *, parent: QWidget | None = None) -> None:
         super().__init__(db, title="登记遗嘱" if detail is None else "修改遗嘱登记",
                          save_text="登记" if detail is None else "保存", parent=parent)
         self.detail = detail

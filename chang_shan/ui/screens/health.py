@@ -33,6 +33,7 @@ from chang_shan.accounts.permissions import Perm
 from chang_shan.health.finder import LIMIT, QUICK_FILTERS
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.dialogs.window_modal import open_window_modal
+from chang_shan.ui.widgets.facts import no_permission_note
 from chang_shan.ui.widgets.health_record import HealthRecordPanel
 from chang_shan.ui.widgets.tables import fit_columns, read_only_table
 from chang_shan.ui.widgets.health_stats import HealthStatsView
@@ -70,13 +71,7 @@ class HealthScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         if not self.allowed:
-            self.note = QLabel(NO_PERMISSION)
-            self.note.setObjectName("noPermission")
-            self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.note.setWordWrap(True)
-            font = self.note.font()
-            font.setPointSizeF(font.pointSizeF() * 1.3)
-            self.note.setFont(font)
+            self.note = no_permission_note(NO_PERMISSION)
             layout.addWidget(self.note)
             return
         self._build(layout)

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
@@ -40,8 +39,10 @@ from chang_shan.ui import ops as ops_module
 from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.models.will_table import FLAGS_COLUMN, SAMPLES, WillTableModel
 from chang_shan.ui.widgets import canteen_print
+from chang_shan.ui.widgets.facts import no_permission_note
 from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
+from chang_shan.ui.widgets.screen_actions import sample_widths, screen_action
 from chang_shan.ui.widgets.will_detail import WillDetailPanel
 
 if TYPE_CHECKING:
@@ -94,13 +95,7 @@ class WillsScreen(LoadsWhenShown, QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         if not self.allowed:
             self.OWNS_CTRL_N = False
-            self.note = QLabel(NO_PERMISSION)
-            self.note.setObjectName("noPermission")
-            self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.note.setWordWrap(True)
-            font = self.note.font()
-            font.setPointSizeF(font.pointSizeF() * 1.3)
-            self.note.setFont(font)
+            self.note = no_permission_note(NO_PERMISSION)
             layout.addWidget(self.note)
             return
         self.model = WillTableModel(self)
@@ -204,24 +199,10 @@ class WillsScreen(LoadsWhenShown, QWidget):
         return self.toolbar
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: str, tip: str) -> QAction:
-        act = QAction(text, self)
-        act.setShortcut(QKeySequence(shortcut))
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.setToolTip(f"{tip}（{shortcut}）")
-        act.setStatusTip(tip)
-        act.triggered.connect(lambda _checked=False: slot())
-        self.addAction(act)  # the shortcut works wherever the focus is on this screen
-        return act
+        return screen_action(self, text, slot, shortcut, tip)
 
     def _widths(self) -> None:
-        metrics = self.table.fontMetrics()
-        pad = metrics.horizontalAdvance("中") * 1.2
-        header = self.table.horizontalHeader()
-        for column, sample in enumerate(SAMPLES):
-            if sample:
-                header.resizeSection(column, int(metrics.horizontalAdvance(sample) + pad))
-        header.setSectionResizeMode(FLAGS_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.4))
+        sample_widths(self.table, SAMPLES, FLAGS_COLUMN)
 
     # --- loading --------------------------------------------------------------------------------
     def start(self) -> None:
@@ -401,11 +382,16 @@ class WillsScreen(LoadsWhenShown, QWidget):
 
         return open_window_modal(self, dialog, saved)
 
-    def _step(self, act: QAction, make: Callable[[WillDetail], QDialog]) -> QDialog | None:
+    def _step(self, act: QAction, name: str) -> QDialog | None:
+        """Open dialog ``name`` (of dialogs/will_steps.py, or the registration dialog) on the
+        selected will, when the action allows it."""
+        from chang_shan.ui.dialogs import will, will_steps
+
         detail = self.current_detail()
         if not self.can_edit or self.dialog is not None or detail is None or not act.isEnabled():
             return None
-        return self._open(make(detail))
+        dialog_class = getattr(will_steps, name, None) or getattr(will, name)
+        return self._open(dialog_class(self.ops.db, detail, parent=self))
 
     def new_will(self) -> QDialog | None:
         if not self.can_edit or self.dialog is not None:
@@ -415,29 +401,19 @@ class WillsScreen(LoadsWhenShown, QWidget):
         return self._open(WillDialog(self.ops.db, parent=self))
 
     def edit(self) -> QDialog | None:
-        from chang_shan.ui.dialogs.will import WillDialog
-
-        return self._step(self.edit_action, lambda d: WillDialog(self.ops.db, detail=d, parent=self))
+        return self._step(self.edit_action, "WillDialog")
 
     def revoke(self) -> QDialog | None:
-        from chang_shan.ui.dialogs.will_steps import RevokeDialog
-
-        return self._step(self.revoke_action, lambda d: RevokeDialog(self.ops.db, d, parent=self))
+        return self._step(self.revoke_action, "RevokeDialog")
 
     def emergency_over(self) -> QDialog | None:
-        from chang_shan.ui.dialogs.will_steps import EmergencyOverDialog
-
-        return self._step(self.emergency_action, lambda d: EmergencyOverDialog(self.ops.db, d, parent=self))
+        return self._step(self.emergency_action, "EmergencyOverDialog")
 
     def activate(self) -> QDialog | None:
-        from chang_shan.ui.dialogs.will_steps import ActivateDialog
-
-        return self._step(self.activate_action, lambda d: ActivateDialog(self.ops.db, d, parent=self))
+        return self._step(self.activate_action, "ActivateDialog")
 
     def notified(self) -> QDialog | None:
-        from chang_shan.ui.dialogs.will_steps import NotifiedDialog
-
-        return self._step(self.notified_action, lambda d: NotifiedDialog(self.ops.db, d, parent=self))
+        return self._step(self.notified_action, "NotifiedDialog")
 
     # --- attachments ----------------------------------------------------------------------------
     def add_attachment(self) -> bool:
@@ -474,25 +450,21 @@ class WillsScreen(LoadsWhenShown, QWidget):
     def _print(self, title: str, suggested: str, make: Callable[..., Any]) -> bool:
         return canteen_print.print_pdf(self.ops, self, title, suggested, make, self.statusChanged.emit)
 
-    def print_form(self) -> bool:
+    def _print_will(self, title: str, prefix: str, report: str) -> bool:
+        """登记表 or 回执 (``will_forms.<report>``) of the selected will."""
         from chang_shan.reports import will_forms
 
         detail = self.current_detail()
         if detail is None:
             return False
-        will_id = detail.id
-        return self._print("遗嘱登记表", f"遗嘱登记表-{detail.number}.pdf",
-                           lambda db, path: will_forms.registration_form(db, will_id, path))
+        make, will_id = getattr(will_forms, report), detail.id
+        return self._print(title, f"{prefix}-{detail.number}.pdf", lambda db, path: make(db, will_id, path))
+
+    def print_form(self) -> bool:
+        return self._print_will("遗嘱登记表", "遗嘱登记表", "registration_form")
 
     def print_receipt(self) -> bool:
-        from chang_shan.reports import will_forms
-
-        detail = self.current_detail()
-        if detail is None:
-            return False
-        will_id = detail.id
-        return self._print("遗嘱登记回执", f"登记回执-{detail.number}.pdf",
-                           lambda db, path: will_forms.receipt(db, will_id, path))
+        return self._print_will("遗嘱登记回执", "登记回执", "receipt")
 
     def print_book(self) -> bool:
         from chang_shan.reports import will_forms

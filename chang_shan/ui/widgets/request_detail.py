@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.models.request_table import status_text
+from chang_shan.ui.widgets.facts import fact_grid
 from chang_shan.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
@@ -47,33 +47,7 @@ class RequestDetailPanel(QWidget):
         self.note.setObjectName("requestNote")
         self.note.setStyleSheet("color: #555555;")
         self.note.setWordWrap(True)
-        self.values: dict[str, QLabel] = {}
-        self.labels: dict[str, QLabel] = {}
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
-        row = column = 0
-        for key, text, wide in FIELDS:
-            if wide and column:
-                row, column = row + 1, 0
-            label = QLabel(f"{text}：")
-            label.setStyleSheet("color: #555555;")
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            value = QLabel("")
-            value.setObjectName(f"detail_{key}")
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(label, row, column * 2)
-            grid.addWidget(value, row, column * 2 + 1, 1, 3 if wide else 1)
-            self.values[key], self.labels[key] = value, label
-            if wide or column:
-                row, column = row + 1, 0
-            else:
-                column = 1
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+        grid, self.values, self.labels = fact_grid(FIELDS, "detail")
         self.fields = QWidget()
         self.fields.setLayout(grid)
         self.history_label = QLabel("办理记录")

@@ -16,13 +16,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
@@ -41,6 +40,7 @@ from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.models.request_table import CONTENT_COLUMN, SAMPLES, RequestTableModel
 from chang_shan.ui.widgets.request_detail import RequestDetailPanel
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
+from chang_shan.ui.widgets.screen_actions import sample_widths, screen_action
 from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 
 if TYPE_CHECKING:
@@ -190,25 +190,11 @@ class RequestsTab(LoadsWhenShown, QWidget):
         return self.toolbar
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: str, tip: str) -> QAction:
-        act = QAction(text, self)
-        act.setShortcut(QKeySequence(shortcut))
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.setToolTip(f"{tip}（{shortcut}）")
-        act.setStatusTip(tip)
-        act.triggered.connect(lambda _checked=False: slot())
-        self.addAction(act)  # the shortcut works wherever the focus is on this tab
-        return act
+        return screen_action(self, text, slot, shortcut, tip)
 
     def _widths(self) -> None:
-        metrics = self.table.fontMetrics()
-        pad = metrics.horizontalAdvance("中") * 1.2
-        header = self.table.horizontalHeader()
-        for column, sample in enumerate(SAMPLES):
-            if sample:
-                header.resizeSection(column, int(metrics.horizontalAdvance(sample) + pad))
-        header.setSectionResizeMode(CONTENT_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(metrics.horizontalAdvance("编号") + int(pad))
-        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.4))
+        pad = sample_widths(self.table, SAMPLES, CONTENT_COLUMN)
+        self.table.horizontalHeader().setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("编号") + int(pad))
 
     # --- loading --------------------------------------------------------------------------------
     def current_filter(self) -> RequestFilter:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chang_shan.ui.dialogs.health_fields import heading
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.models.will_table import age_text, form_short
+from chang_shan.ui.widgets.facts import fact_grid
 from chang_shan.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
@@ -51,14 +52,6 @@ FIELDS = (
 )
 OPTIONAL = ("notary", "emergency", "capacity", "revoked", "activated", "notified", "note")
 CHECKS = ("非继承人、受遗赠人", "无利害关系", "完全民事行为能力")
-
-
-def _bold(label: QLabel, scale: float = 1.0) -> QLabel:
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
-    return label
 
 
 def size_text(size: int) -> str:
@@ -111,8 +104,7 @@ class WillDetailPanel(QWidget):
     def __init__(self, *, can_edit: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: WillDetail | None = None
-        self.title = _bold(QLabel(""), 1.15)
-        self.title.setObjectName("willTitle")
+        self.title = heading("", name="willTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel("")
         self.note.setObjectName("willNote")
@@ -122,10 +114,10 @@ class WillDetailPanel(QWidget):
         self.warnings.setObjectName("willWarnings")
         self.warnings.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.warnings.setWordWrap(True)
-        self.values: dict[str, QLabel] = {}
-        self.labels: dict[str, QLabel] = {}
+        grid, self.values, self.labels = fact_grid(FIELDS, "will")
+        grid.setVerticalSpacing(3)
         self.fields = QWidget()
-        self.fields.setLayout(self._grid())
+        self.fields.setLayout(grid)
 
         self.witnesses = read_only_table(WITNESS_COLUMNS, "willWitnesses", samples=WITNESS_SAMPLES)
         self.persons = read_only_table(PERSON_COLUMNS, "willPersons", stretch=2, samples=PERSON_SAMPLES)
@@ -175,34 +167,6 @@ class WillDetailPanel(QWidget):
         layout.addLayout(about, 1)
         layout.addWidget(self.tabs, 1)
         self.show_nothing()
-
-    def _grid(self) -> QGridLayout:
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(3)
-        row = column = 0
-        for key, text, wide in FIELDS:
-            if wide and column:
-                row, column = row + 1, 0
-            label = QLabel(f"{text}：")
-            label.setStyleSheet("color: #555555;")
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            value = QLabel("")
-            value.setObjectName(f"will_{key}")
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(label, row, column * 2)
-            grid.addWidget(value, row, column * 2 + 1, 1, 3 if wide else 1)
-            self.values[key], self.labels[key] = value, label
-            if wide or column:
-                row, column = row + 1, 0
-            else:
-                column = 1
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        return grid
 
     # --- showing ---------------------------------------------------------------------------------
     def show_nothing(self, text: str = "请在上面选择一份遗嘱登记。") -> None:
