@@ -158,7 +158,8 @@ class CropView(QWidget):
     def _scale(self) -> tuple[float, QPointF]:
         """Image pixels → widget pixels: the factor and where the image's corner is drawn."""
         width, height = self.image.width(), self.image.height()
-        scale = min(self.width() / width, self.height() / height)
+        room_w, room_h = max(1, self.width() - 2 * HANDLE), max(1, self.height() - 2 * HANDLE)  # handles in sight
+        scale = min(room_w / width, room_h / height)
         return scale, QPointF((self.width() - width * scale) / 2, (self.height() - height * scale) / 2)
 
     def to_screen(self, rect: QRectF) -> QRectF:

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -276,9 +276,24 @@ class BadgesScreen(LoadsWhenShown, QWidget):
         splitter.addWidget(details)
         splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 1)
-        line = self.fontMetrics().height()
-        splitter.setSizes([30 * line, 9 * line])
+        splitter.setStretchFactor(1, 0)
+        self.splitter = splitter
+        self._split_sized = False
         return splitter
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """The first time the screen has its size: the details about eight lines high (the photo
+        fits), the table everything else; afterwards the user's split stays."""
+        super().resizeEvent(event)
+        if not self._split_sized:
+            QTimer.singleShot(0, self._size_split)  # once the layout has given the splitter its height
+
+    def _size_split(self) -> None:
+        total = sum(self.splitter.sizes())
+        details = max(int(self.fontMetrics().height() * 7), THUMB_H + 50)
+        if not self._split_sized and total >= 2 * details:
+            self._split_sized = True
+            self.splitter.setSizes([total - details, details])
 
     # --- loading -------------------------------------------------------------------------------
 
