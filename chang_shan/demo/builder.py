@@ -8,7 +8,9 @@ dead, with their history; the 居民健康库 (``health``): health profiles for 
 chronic diseases of an elderly city population, self-care assessments, a year of follow-ups,
 yearly checks and care calls, caretakers (包保) and emergency contacts; the 便民档案库: a year of
 service requests with their history (``services``), the 乐龄食堂's members and meals (``canteen``),
-gas alarms, extinguishers and smoke detectors with their inspections (``safety``). ``scale=N`` builds N such
+gas alarms, extinguishers and smoke detectors with their inspections (``safety``); the 防走失卡
+(``badges``): the office's hotline, the families' consents, photos and a register of badges printed
+some months ago, a few of them stale since. ``scale=N`` builds N such
 communities side by side (for performance work: 15 make a street office of about 100,000
 residents).
 
@@ -34,6 +36,7 @@ from chang_shan.db.base import Base
 from chang_shan.db.database import Database
 from chang_shan.db.migrate import safety_copy
 from chang_shan.db.models import Grid, Household, Resident, ServiceCategory
+from chang_shan.demo.badges import _BadgesMixin
 from chang_shan.demo.canteen import _CanteenMixin
 from chang_shan.demo.health import _HealthMixin
 from chang_shan.demo.households import ETHNICITIES, GENERAL_ELDER_AGES, LONE_ELDER_AGES, TEMPLATE_COUNTS
@@ -133,6 +136,11 @@ class DemoSummary:
     safety_devices: int = 0
     gas_alarms: int = 0
     inspections: int = 0
+    # 防走失卡: recorded consents, photos, badges printed (their contact's phone changed since: stale).
+    badge_consents: int = 0
+    badge_photos: int = 0
+    badges_printed: int = 0
+    badges_stale: int = 0
 
     def describe(self) -> str:
         share = self.aged_60_plus / self.residents * 100 if self.residents else 0.0
@@ -147,6 +155,8 @@ class DemoSummary:
             f"  便民服务请求 {self.service_requests} 件（办理中 {self.open_requests} 件）；乐龄食堂就餐 {self.canteen_members} 人"
             f"（送餐 {self.canteen_delivered} 人），一年用餐 {self.canteen_meals} 份",
             f"  在用安全设备 {self.safety_devices} 台（燃气报警器 {self.gas_alarms} 台），检查记录 {self.inspections} 条",
+            f"  防走失卡已打印 {self.badges_printed} 张（家属电话已变、需重印 {self.badges_stale} 张），"
+            f"同意书 {self.badge_consents} 份，照片 {self.badge_photos} 张",
         ]
         if self.safety_copy is not None:
             lines.append(f"  原有数据已备份到：{self.safety_copy}")
@@ -198,6 +208,7 @@ def build_demo(
                 progress(0, 0, "清空原有台账")
                 _wipe_ledgers(connection)
             builder = _Builder(connection, seed=seed, today=today)
+            builder.use_session(session, db.data_dir.files)
             # One bar for the whole build: a community weighs 100, its share of the index 40.
             built, indexing = 100 * scale, 40 * scale
             total = built + indexing
@@ -247,6 +258,10 @@ def build_demo(
         safety_devices=counts["safety_devices"],
         gas_alarms=counts["gas_alarms"],
         inspections=counts["inspections"],
+        badge_consents=counts["badge_consents"],
+        badge_photos=counts["badge_photos"],
+        badges_printed=counts["badges_printed"],
+        badges_stale=counts["badges_stale"],
     )
 
 
@@ -314,10 +329,11 @@ def _wipe_ledgers(connection: Connection) -> None:
 
 
 class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _ServicesMixin, _CanteenMixin, _SafetyMixin,
-               _BulkWriter):
+               _BadgesMixin, _BulkWriter):
     """Places (``layout``), households and residents (``households``, ``residents``,
     ``identity``), 三长 and organisations (``roles``), the 居民健康库 (``health``, ``care``,
-    ``visits``), the 便民档案库 (``services``, ``canteen``, ``safety``), written by ``writer``."""
+    ``visits``), the 便民档案库 (``services``, ``canteen``, ``safety``), the 防走失卡 (``badges``,
+    ``portraits``), written by ``writer``."""
 
     def build_community(self, index: int) -> None:
         rng = random.Random(f"chang-shan-demo/{self.seed}/{index}")
@@ -331,3 +347,4 @@ class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _Servic
         self._service_requests(index, households, grid_ids)
         self._canteen(index, households)
         self._safety(index, households, unit_ids, building_ids)
+        self._badges(index, households)

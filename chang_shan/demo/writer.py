@@ -12,6 +12,9 @@ from sqlalchemy import JSON, Connection, Table, func, insert, select, text
 
 from chang_shan.db.base import utcnow
 from chang_shan.db.models import (
+    Badge,
+    BadgeConsent,
+    BadgePrint,
     Building,
     CanteenMeal,
     CanteenMember,
@@ -26,6 +29,7 @@ from chang_shan.db.models import (
     Organisation,
     Resident,
     ResidentContact,
+    ResidentPhoto,
     RoleAssignment,
     SafetyDevice,
     ServiceCategory,
@@ -56,6 +60,8 @@ class _BulkWriter:
                 ("service_request_event", ServiceRequestEvent.__table__),
                 ("canteen_member", CanteenMember.__table__), ("canteen_meal", CanteenMeal.__table__),
                 ("safety_device", SafetyDevice.__table__), ("device_inspection", DeviceInspection.__table__),
+                ("badge", Badge.__table__), ("badge_print", BadgePrint.__table__),
+                ("badge_consent", BadgeConsent.__table__), ("resident_photo", ResidentPhoto.__table__),
             )
         }
         self.counts = dict.fromkeys(
@@ -65,7 +71,7 @@ class _BulkWriter:
                 "role_assignments", "organisations", "moved_out", "deceased", "health_profiles",
                 "health_visits", "care_assignments", "without_caretaker", "contacts", "service_requests",
                 "open_requests", "canteen_members", "canteen_delivered", "canteen_meals", "safety_devices",
-                "gas_alarms", "inspections",
+                "gas_alarms", "inspections", "badge_consents", "badge_photos", "badges_printed", "badges_stale",
             ),
             0,
         )
