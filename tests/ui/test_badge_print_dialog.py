@@ -6,7 +6,6 @@ The QR codes are decoded from the painted pixels with zbar (pyzbar), rare charac
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,10 @@ from chang_shan.badges import qr, register
 from chang_shan.badges.drawing import HEI, LEFT, PageDrawing, QrItem, RectItem, TextItem
 from chang_shan.badges.job import NOBODY
 from chang_shan.badges.shapes import BadgeChoice
-from chang_shan.db.database import Database
-from tests.badges.office import RARE_NAME, TODAY, BadgeOffice, badge_db, badge_office  # noqa: F401 - fixtures
+from tests.badges.office import RARE_NAME, TODAY, badge_db, badge_office  # noqa: F401 - fixtures
 from tests.ui.badge_desk import badge_ops, phone_changed, printed  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.gui
 
 RARE_TEXT = "防走失联系卡 长山社区\n姓名：赵𠀀𪚥\n家属：赵建国（儿子）13604310021\n社区电话：0431-81234567\n编号：00007-2"
 

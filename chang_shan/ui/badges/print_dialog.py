@@ -212,7 +212,6 @@ class BadgePrintDialog(QDialog):
         self._request = 0
         self.loading = False  # a batch is being prepared
         self._busy = False
-        self._grids: list[Any] = []
         self.setWindowTitle(TITLE)
         self.setMinimumSize(QSize(960, 640))
         if parent is not None:  # the preview wants room: most of the window it opens over
@@ -428,7 +427,6 @@ class BadgePrintDialog(QDialog):
     def _set_places(self, grids: list[Any]) -> None:
         from chang_shan.population.addresses import building_label
 
-        self._grids = grids
         for combo in (self.grid_combo, self.building_combo):
             combo.blockSignals(True)
             combo.clear()
