@@ -10,7 +10,8 @@ yearly checks and care calls, caretakers (包保) and emergency contacts; the �
 service requests with their history (``services``), the 乐龄食堂's members and meals (``canteen``),
 gas alarms, extinguishers and smoke detectors with their inspections (``safety``); the 防走失卡
 (``badges``): the office's hotline, the families' consents, photos and a register of badges printed
-some months ago, a few of them stale since. ``scale=N`` builds N such
+some months ago, a few of them stale since; the 遗嘱库 (``wills``): about 210 registered wills with
+their witnesses, chains, revocations and testators who died since. ``scale=N`` builds N such
 communities side by side (for performance work: 15 make a street office of about 100,000
 residents).
 
@@ -55,6 +56,7 @@ from chang_shan.demo.residents import PARTY_HOUSEHOLD_TAG, PARTY_HOUSEHOLDS, _Re
 from chang_shan.demo.roles import ORGANISATIONS, _RolesMixin
 from chang_shan.demo.safety import _SafetyMixin
 from chang_shan.demo.services import _ServicesMixin
+from chang_shan.demo.wills import _WillsMixin
 from chang_shan.demo.writer import _BulkWriter
 from chang_shan.errors import DomainError
 from chang_shan.population.search import reindex_all
@@ -136,6 +138,8 @@ class DemoSummary:
     safety_devices: int = 0
     gas_alarms: int = 0
     inspections: int = 0
+    # 遗嘱库: registered wills (every status).
+    wills: int = 0
     # 防走失卡: recorded consents, photos, badges printed (their contact's phone changed since: stale).
     badge_consents: int = 0
     badge_photos: int = 0
@@ -155,6 +159,7 @@ class DemoSummary:
             f"  便民服务请求 {self.service_requests} 件（办理中 {self.open_requests} 件）；乐龄食堂就餐 {self.canteen_members} 人"
             f"（送餐 {self.canteen_delivered} 人），一年用餐 {self.canteen_meals} 份",
             f"  在用安全设备 {self.safety_devices} 台（燃气报警器 {self.gas_alarms} 台），检查记录 {self.inspections} 条",
+            f"  遗嘱库登记遗嘱 {self.wills} 份",
             f"  防走失卡已打印 {self.badges_printed} 张（家属电话已变、需重印 {self.badges_stale} 张），"
             f"同意书 {self.badge_consents} 份，照片 {self.badge_photos} 张",
         ]
@@ -258,6 +263,7 @@ def build_demo(
         safety_devices=counts["safety_devices"],
         gas_alarms=counts["gas_alarms"],
         inspections=counts["inspections"],
+        wills=counts["wills"],
         badge_consents=counts["badge_consents"],
         badge_photos=counts["badge_photos"],
         badges_printed=counts["badges_printed"],
@@ -329,11 +335,11 @@ def _wipe_ledgers(connection: Connection) -> None:
 
 
 class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _ServicesMixin, _CanteenMixin, _SafetyMixin,
-               _BadgesMixin, _BulkWriter):
+               _BadgesMixin, _WillsMixin, _BulkWriter):
     """Places (``layout``), households and residents (``households``, ``residents``,
     ``identity``), 三长 and organisations (``roles``), the 居民健康库 (``health``, ``care``,
     ``visits``), the 便民档案库 (``services``, ``canteen``, ``safety``), the 防走失卡 (``badges``,
-    ``portraits``), written by ``writer``."""
+    ``portraits``), the 遗嘱库 (``wills``), written by ``writer``."""
 
     def build_community(self, index: int) -> None:
         rng = random.Random(f"chang-shan-demo/{self.seed}/{index}")
@@ -348,3 +354,4 @@ class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _Servic
         self._canteen(index, households)
         self._safety(index, households, unit_ids, building_ids)
         self._badges(index, households)
+        self._wills(index, households)

@@ -37,6 +37,7 @@ from chang_shan.db.models import (
     ServiceRequestEvent,
     Unit,
 )
+from chang_shan.db.models.wills import WillPerson, WillRegistration, WillWitness
 from chang_shan.maintenance.stats import shift_years
 
 
@@ -60,6 +61,8 @@ class _BulkWriter:
                 ("service_request_event", ServiceRequestEvent.__table__),
                 ("canteen_member", CanteenMember.__table__), ("canteen_meal", CanteenMeal.__table__),
                 ("safety_device", SafetyDevice.__table__), ("device_inspection", DeviceInspection.__table__),
+                ("will_registration", WillRegistration.__table__), ("will_witness", WillWitness.__table__),
+                ("will_person", WillPerson.__table__),
                 ("badge", Badge.__table__), ("badge_print", BadgePrint.__table__),
                 ("badge_consent", BadgeConsent.__table__), ("resident_photo", ResidentPhoto.__table__),
             )
@@ -71,7 +74,7 @@ class _BulkWriter:
                 "role_assignments", "organisations", "moved_out", "deceased", "health_profiles",
                 "health_visits", "care_assignments", "without_caretaker", "contacts", "service_requests",
                 "open_requests", "canteen_members", "canteen_delivered", "canteen_meals", "safety_devices",
-                "gas_alarms", "inspections", "badge_consents", "badge_photos", "badges_printed", "badges_stale",
+                "gas_alarms", "inspections", "wills", "badge_consents", "badge_photos", "badges_printed", "badges_stale",
             ),
             0,
         )
