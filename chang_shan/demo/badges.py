@@ -12,15 +12,16 @@ photos, and the badge register.
 - Photos (``resident_photo``) for about 15 % of the elders: made-up ID-style portraits
   (``portraits``), stored as the office stores photos (``photos/ab/ab12….jpg`` under the data
   folder's ``files``, named by content).
-- The register: badges printed for about 70 % of the elders during a campaign some months ago, grid
-  by grid on A4 sheets (``ensure_badges`` gives the numbers in delivery order, ``record_prints``
-  the register lines, back-dated), a few lost ones reprinted as cards since; then about 4 % of the
-  printed badges made stale by a real later change: a family contact's new phone number.
+- The register: badges printed for about 70 % of the elders during a campaign four to eight months
+  ago, grid by grid on A4 sheets (numbers in that order), a few lost ones reprinted as cards
+  since; then about 4 % of the printed badges made stale by a real later change: a family
+  contact's new phone number (需重印, 家属联系人).
 
 The register's numbers, versions and hashes come from the badge services (``provisional_numbers``,
-``badge_data``), so they are exactly those the program computes; the rows go in as bulk inserts
-(the prints recorded as the demo administrator). Drawn from its own random
-stream (seed, community, "badges"): the other tables come out as before.
+``badge_data``), so they are exactly those the program computes; the rows go in as bulk inserts,
+as ``ensure_badges`` and ``record_prints`` would write them (their row-by-row ORM inserts cost
+more than the rest of the badge data), back-dated, by the demo administrator. Drawn from its own
+random stream (seed, community, "badges"): the other tables come out as before.
 """
 
 from __future__ import annotations
@@ -263,8 +264,9 @@ class _BadgesMixin(_Base):
             set_actor(session, before)
         times = {day: _office_time(rng, day) for day in sorted(campaign.values())}
         outputs = {day: rng.choice(("pdf", "printer")) for day in sorted(campaign.values())}
-        badges, prints = [], []
-        badge_ids = {}
+        badges: list[dict[str, Any]] = []
+        prints: list[dict[str, Any]] = []
+        badge_ids: dict[int, int] = {}
         for elder in printed:
             rid, when = elder.person.id, times[elder.printed_on]
             badge_ids[rid] = self._ids("badge")
