@@ -83,8 +83,15 @@ def _encode_bytes_mode(text: str) -> QrCode:
     return QrCode(text=text, version=code.version, size=len(rows), modules=modules)
 
 
+# A print dialog prepares its batch for the preview, again when the layout changes, and once more
+# when the PDF is written: the codes of the last few thousand texts are kept (a code is immutable;
+# 6,000 codes of version 10–15 hold about 25 MB).
+ENCODE_CACHE_SIZE = 6000
+
+
+@lru_cache(maxsize=ENCODE_CACHE_SIZE)
 def encode(text: str) -> QrCode:
-    """The QR code for ``text``; ``QrTooLong`` past version 40."""
+    """The QR code for ``text``; ``QrTooLong`` past version 40 (cached per text)."""
     if _shift_jis_possible(text):
         return _encode_bytes_mode(text)
     try:
@@ -97,9 +104,8 @@ def encode(text: str) -> QrCode:
     return QrCode(text=text, version=version_for_size(size), size=size, modules=bytes(view))
 
 
-@lru_cache(maxsize=4096)
 def version_of(text: str) -> int:
-    """The version ``encode(text)`` makes (cached: the fitting tries a few texts per badge)."""
+    """The version ``encode(text)`` makes."""
     return encode(text).version
 
 
