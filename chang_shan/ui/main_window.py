@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
         self.password_action = self._action("修改密码", self.change_password)
         self.sign_out_action = self._action("切换用户/退出登录", self.signOutRequested.emit)
         self.quit_action = self._action("退出", self.close, QKeySequence("Ctrl+Q"))
+        self.reports_action = self._action("报表…", lambda: self.open_reports(), QKeySequence("Ctrl+Shift+R"))
+        file_menu.addAction(self.reports_action)
+        file_menu.addSeparator()
         if self.user_label():  # a real account: it has a password and can sign out
             file_menu.addActions([self.password_action, self.sign_out_action])
             file_menu.addSeparator()
@@ -333,6 +336,23 @@ class MainWindow(QMainWindow):
     def _undo_failed(self, exc: BaseException) -> None:
         self.update_undo()
         ops_module.show_error(self, exc)
+
+    # --- reports -----------------------------------------------------------------------------
+
+    def open_reports(self, report: str | None = None, options: dict[str, Any] | None = None) -> None:
+        """文件 → 报表… (Ctrl+Shift+R), window-modal; from a record: ``report`` with ``options``
+        chosen and previewed at once. One reports dialog at a time."""
+        from chang_shan.ui.reports.dialog import ReportsDialog
+
+        if getattr(self, "reports_dialog", None) is not None:
+            self.reports_dialog.raise_()
+            return
+        dialog = ReportsDialog(self, self.ops, report, options, preview_now=report is not None)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(lambda _result: setattr(self, "reports_dialog", None))
+        self.reports_dialog = dialog
+        dialog.open()
 
     # --- view --------------------------------------------------------------------------------
 
