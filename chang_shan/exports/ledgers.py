@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from chang_shan import codes
@@ -46,7 +46,7 @@ class Ledger:
     rows: Callable[[Session, Scope, bool, bool], Iterator[list[object]]]  # (session, scope, reveal, inactive)
 
 
-def _secret(value: str | None, kind: str, reveal: bool) -> str:
+def secret(value: str | None, kind: str, reveal: bool) -> str:
     if not value:
         return ""
     if reveal:
@@ -76,14 +76,18 @@ RESIDENT_COLUMNS = (
 )
 
 
-def _resident_filter(query: Select, scope: Scope, include_inactive: bool) -> Select:
-    query = (
+def _resident_places(query: Select) -> Select:
+    """``query`` (over ``Resident``) joined to the household, building, unit and grid."""
+    return (
         query.outerjoin(Household, Household.id == Resident.household_id)
         .outerjoin(Building, Building.id == Household.building_id)
         .outerjoin(Unit, Unit.id == Household.unit_id)
         .outerjoin(Grid, Grid.id == Building.grid_id)
-        .where(*scope.conditions())
     )
+
+
+def _resident_filter(query: Select, scope: Scope, include_inactive: bool) -> Select:
+    query = _resident_places(query).where(*scope.conditions())
     if not include_inactive:
         query = query.where(Resident.status == ACTIVE)
     return query
@@ -94,32 +98,50 @@ def count_residents(session: Session, scope: Scope, include_inactive: bool) -> i
     return int(session.scalar(query) or 0)
 
 
-def resident_rows(session: Session, scope: Scope, reveal: bool, include_inactive: bool) -> Iterator[list[object]]:
+def _resident_select() -> Select:
     groups = (
         select(func.aggregate_strings(ResidentGroup.group, "、"))
         .where(ResidentGroup.resident_id == Resident.id).scalar_subquery()
     )
-    query = _resident_filter(
-        select(
-            Resident.name, Resident.sex_code, Resident.birth_date, Resident.id_number, Resident.ethnicity_code,
-            Resident.relation_code, Resident.phone, Resident.residence_type, Resident.employment,
-            Resident.status, Resident.moved_in_on, Resident.note, Household.room, Building.name.label("building"),
-            Building.kind, Unit.name.label("unit"), Grid.name.label("grid"), groups.label("groups"),
-        ).select_from(Resident),
-        scope, include_inactive,
-    ).order_by(*_address_order(), case((Resident.id == Household.head_id, 0), else_=1), Resident.relation_code,
-               Resident.birth_date, Resident.id)
+    return select(
+        Resident.id, Resident.name, Resident.sex_code, Resident.birth_date, Resident.id_number,
+        Resident.ethnicity_code, Resident.relation_code, Resident.phone, Resident.residence_type,
+        Resident.employment, Resident.status, Resident.moved_in_on, Resident.note, Household.room,
+        Building.name.label("building"), Building.kind, Unit.name.label("unit"), Grid.name.label("grid"),
+        groups.label("groups"),
+    ).select_from(Resident)
+
+
+def _resident_values(r: Row, reveal: bool) -> list[object]:
     sex, ethnicity, relation = codes.sex(), codes.ethnicity(), codes.relation()
+    address = household_address(r.building, r.unit, r.room, r.kind) if r.building is not None else ""
+    return [
+        r.name, sex.label(r.sex_code), r.sex_code, r.birth_date, secret(r.id_number, SECRET_ID, reveal),
+        ethnicity.label(r.ethnicity_code), r.ethnicity_code, relation.label(r.relation_code), r.relation_code,
+        secret(r.phone, SECRET_PHONE, reveal), r.residence_type, r.employment, r.grid or "",
+        building_label(r.building) if r.building else "", unit_label(r.unit) if r.unit else "",
+        r.room or "", address, "、".join(sorted((r.groups or "").split("、"))).strip("、"), r.status,
+        r.moved_in_on, r.note,
+    ]
+
+
+def resident_rows(session: Session, scope: Scope, reveal: bool, include_inactive: bool) -> Iterator[list[object]]:
+    query = _resident_filter(_resident_select(), scope, include_inactive).order_by(
+        *_address_order(), case((Resident.id == Household.head_id, 0), else_=1), Resident.relation_code,
+        Resident.birth_date, Resident.id)
     for r in _stream(session, query):
-        address = household_address(r.building, r.unit, r.room, r.kind) if r.building is not None else ""
-        yield [
-            r.name, sex.label(r.sex_code), r.sex_code, r.birth_date, _secret(r.id_number, SECRET_ID, reveal),
-            ethnicity.label(r.ethnicity_code), r.ethnicity_code, relation.label(r.relation_code), r.relation_code,
-            _secret(r.phone, SECRET_PHONE, reveal), r.residence_type, r.employment, r.grid or "",
-            building_label(r.building) if r.building else "", unit_label(r.unit) if r.unit else "",
-            r.room or "", address, "、".join(sorted((r.groups or "").split("、"))).strip("、"), r.status,
-            r.moved_in_on, r.note,
-        ]
+        yield _resident_values(r, reveal)
+
+
+def resident_rows_of(session: Session, ids: Sequence[int], reveal: bool) -> Iterator[list[object]]:
+    """The ledger rows of these residents, in the order of ``ids`` (a list the caller has already
+    filtered and limited to what the user may see), ``CHUNK`` at a time."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        found = {r.id: r for r in session.execute(_resident_places(_resident_select()).where(Resident.id.in_(chunk)))}
+        for resident_id in chunk:
+            if resident_id in found:
+                yield _resident_values(found[resident_id], reveal)
 
 
 # --- households -----------------------------------------------------------------------------------
@@ -170,7 +192,7 @@ def household_rows(session: Session, scope: Scope, reveal: bool, include_inactiv
         yield [
             r.grid, building_label(r.building), unit_label(r.unit) if r.unit else "", r.room,
             household_address(r.building, r.unit, r.room, r.kind), r.area_m2, r.head_name or "",
-            _secret(r.head_id_number, SECRET_ID, reveal), _secret(r.phone or r.head_phone, SECRET_PHONE, reveal),
+            secret(r.head_id_number, SECRET_ID, reveal), secret(r.phone or r.head_phone, SECRET_PHONE, reveal),
             int(r.members or 0), "、".join(sorted((r.tags or "").split("、"))).strip("、"),
             "已撤销" if r.dissolved_on else "在用", r.dissolved_on, r.note,
         ]
