@@ -24,7 +24,7 @@ Handler = Callable[[argparse.Namespace, DataDir], int]
 # ``register(subparsers)`` adding its parsers with ``set_defaults(handler=...)``.
 COMMAND_MODULES: tuple[str, ...] = (
     "chang_shan.commands.user", "chang_shan.commands.export", "chang_shan.commands.report",
-    "chang_shan.commands.today", "chang_shan.commands.badges",
+    "chang_shan.commands.today", "chang_shan.commands.badges", "chang_shan.commands.imports",
 )
 
 
