@@ -145,8 +145,9 @@ class ReportsDialog(QDialog):
             item.setData(NAME_ROLE, info.name)
             item.setToolTip(info.description)
             self.report_list.addItem(item)
-        rows = min(max(self.report_list.count(), 4), 9)
-        self.report_list.setFixedHeight(int(self.fontMetrics().height() * 1.6 * rows) + 8)
+        rows = min(max(self.report_list.count(), 4), 12)  # every report in sight, no scrolling
+        row_height = max(self.report_list.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        self.report_list.setFixedHeight(row_height * rows + 2 * self.report_list.frameWidth() + 4)
         self.report_list.currentItemChanged.connect(self._report_clicked)
         list_label = QLabel("报表(&B)")
         list_label.setBuddy(self.report_list)
@@ -451,7 +452,7 @@ class ReportsDialog(QDialog):
         if self.pages is None:
             return 1.0
         width, height = self.pages.sizes[self.page_index]
-        room = self.scroll.viewport().size()
+        room = self.scroll.maximumViewportSize()  # without scroll bars: a fitted page needs none
         margin = 24
         dpi = min((room.width() - margin) / (width / pdf_pages.POINTS_PER_INCH),
                   (room.height() - margin) / (height / pdf_pages.POINTS_PER_INCH))
