@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from chang_shan.paths import DataDir
 
@@ -24,7 +25,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--building", metavar="NAME", help="楼栋（如 3 或 3号楼；与 --grid 一起用）")
     parser.add_argument("--unit", metavar="NAME", help="单元（如 2；与 --building 一起用）")
     parser.add_argument("--status", metavar="STATUS", help="遗嘱登记状态（will_book：有效、已撤回、被新遗嘱取代、已启用）")
+    parser.add_argument("--resident", metavar="ID", type=int, help="居民编号（health_form）")
+    parser.add_argument("--household", metavar="ID", type=int, help="户编号（household_relations）")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", type=_day, help="统计或打印日期（默认今天）")
     parser.set_defaults(handler=_cmd_report)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD（如 2026-05-01）：{text}") from None
 
 
 def _cmd_report(args: argparse.Namespace, data_dir: DataDir) -> int:
@@ -44,7 +55,8 @@ def _cmd_report(args: argparse.Namespace, data_dir: DataDir) -> int:
     if not args.out:
         raise DomainError("请用 --out 给出输出文件。")
     check_target(args.out, info.suffixes)
-    options = {"grid": args.grid, "building": args.building, "unit": args.unit, "status": args.status}
+    options = {"grid": args.grid, "building": args.building, "unit": args.unit, "status": args.status,
+               "resident": args.resident, "household": args.household, "date": args.date}
     given = {key for key, value in options.items() if value is not None}
     if given - set(info.options):
         shown = "、".join("--" + key for key in sorted(given - set(info.options)))

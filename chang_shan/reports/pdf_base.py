@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -37,6 +39,8 @@ class PageSetup:
     top: float = 14 * mm
     bottom: float = 16 * mm  # the footer sits inside the bottom margin
     footer_size: float = 9
+    # Draws a page's own footer instead of "第 N 页 共 M 页" (e.g. GB/T 9704 page numbers, formal.py).
+    footer: Callable[[PdfDocument], None] | None = None
 
 
 PORTRAIT = PageSetup(size=A4, left=20 * mm, right=20 * mm, top=18 * mm, bottom=18 * mm)
@@ -103,9 +107,12 @@ class PdfDocument:
         if not self._page_open:
             return
         if self._canvas is not None:
-            footer = f"第 {self.page_number} 页 共 {self.total_pages} 页"
-            self.text(self.page_width / 2, self.setup.bottom / 2, footer, size=self.setup.footer_size,
-                      align=CENTER)
+            if self.setup.footer is not None:
+                self.setup.footer(self)
+            else:
+                footer = f"第 {self.page_number} 页 共 {self.total_pages} 页"
+                self.text(self.page_width / 2, self.setup.bottom / 2, footer, size=self.setup.footer_size,
+                          align=CENTER)
             self._canvas.showPage()
         self._page_open = False
 
@@ -119,13 +126,15 @@ class PdfDocument:
     def chain(self, style: str) -> FontChain:
         return self.chains[style]
 
-    def width(self, text: str, size: float, style: str = SONG) -> float:
-        return self.chains[style].width(text, size)
+    def width(self, text: str, size: float, style: str = SONG, *, char_space: float = 0.0) -> float:
+        return self.chains[style].width(text, size) + char_space * len(text)
 
-    def text(self, x: float, y: float, text: str, *, size: float, style: str = SONG, align: str = LEFT) -> float:
-        """Draw one line with its baseline at ``y``; returns its width."""
+    def text(self, x: float, y: float, text: str, *, size: float, style: str = SONG, align: str = LEFT,
+             char_space: float = 0.0) -> float:
+        """Draw one line with its baseline at ``y``; returns its width. ``char_space``: points added
+        after every character (negative: set tighter, as a 28-character line of GB/T 9704 is)."""
         chain = self.chains[style]
-        width = chain.width(text, size)
+        width = chain.width(text, size) + char_space * len(text)
         if self._canvas is None or not text:
             return width
         if align == CENTER:
@@ -133,6 +142,8 @@ class PdfDocument:
         elif align == RIGHT:
             x -= width
         out = self._canvas.beginText(x, y)
+        if char_space:
+            out.setCharSpace(char_space)
         for name, part in chain.runs(text):
             out.setFont(name, size)
             out.textOut(part)
@@ -166,6 +177,20 @@ class PdfDocument:
         return min_size, lines
 
     # --- lines and shapes -------------------------------------------------------------------------
+
+    def ellipse(self, x: float, y: float, w: float, h: float, *, stroke_width: float = 0.7) -> None:
+        """An ellipse in the box whose bottom left is (x, y): a ticked answer circled, as on paper."""
+        if self._canvas is not None:
+            c = self._canvas
+            c.saveState()
+            c.setLineWidth(stroke_width)
+            c.ellipse(x, y, x + w, y + h, stroke=1, fill=0)
+            c.restoreState()
+
+    def graphic(self, drawing: Drawing, x: float, y: float) -> None:
+        """A reportlab.graphics ``Drawing`` (a chart) with its bottom left corner at (x, y)."""
+        if self._canvas is not None:
+            renderPDF.draw(drawing, self._canvas, x, y)
 
     def line(self, x1: float, y1: float, x2: float, y2: float, *, width: float = 0.5, gray: float = 0.0) -> None:
         if self._canvas is None:

@@ -51,6 +51,17 @@ REPORTS: dict[str, ReportInfo] = {
                                    "chang_shan.reports.canteen"),
     "will_book": ReportInfo("will_book", "遗嘱库登记簿", "遗嘱库的全部登记，每份遗嘱一行，供档案柜存档（需要遗嘱库权限）",
                             "chang_shan.reports.will_forms", options=("status",)),
+    "health_form": ReportInfo("health_form", "个人基本信息表", "一位居民的居民健康档案个人基本信息表（国家基本公共卫生服务规范"
+                              "第三版格式，需要健康档案权限）", "chang_shan.reports.health_form", options=("resident", "date")),
+    "household_relations": ReportInfo("household_relations", "居民社会关系信息档案",
+                                      "一户的家庭成员、与户主关系（GB/T 4761）、紧急联系人、包保责任人和三长",
+                                      "chang_shan.reports.household_relations", options=("household", "date")),
+    "population_stats": ReportInfo("population_stats", "人口统计表",
+                                   "按网格、楼栋统计户数、人数、年龄段、60岁以上占比、特殊人群和党员家庭户，附统计图",
+                                   "chang_shan.reports.population_stats", options=("grid", "building", "date")),
+    "population_report": ReportInfo("population_report", "人口统计情况报告",
+                                    "报街道办事处的公文（GB/T 9704-2012 版式）：人口、年龄结构、各网格情况、特殊人群",
+                                    "chang_shan.reports.formal", options=("grid", "date")),
 }
 
 
