@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -340,19 +340,11 @@ class MainWindow(QMainWindow):
     # --- reports -----------------------------------------------------------------------------
 
     def open_reports(self, report: str | None = None, options: dict[str, Any] | None = None) -> None:
-        """文件 → 报表… (Ctrl+Shift+R), window-modal; from a record: ``report`` with ``options``
-        chosen and previewed at once. One reports dialog at a time."""
-        from chang_shan.ui.reports.dialog import ReportsDialog
+        """文件 → 报表… (Ctrl+Shift+R), window-modal (kept as ``reports_dialog`` while open); from a
+        record: ``report`` with ``options`` chosen and previewed at once."""
+        from chang_shan.ui.reports.dialog import open_reports
 
-        if getattr(self, "reports_dialog", None) is not None:
-            self.reports_dialog.raise_()
-            return
-        dialog = ReportsDialog(self, self.ops, report, options, preview_now=report is not None)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.finished.connect(lambda _result: setattr(self, "reports_dialog", None))
-        self.reports_dialog = dialog
-        dialog.open()
+        open_reports(self, self.ops, report, options)
 
     # --- view --------------------------------------------------------------------------------
 

@@ -521,3 +521,25 @@ class ReportsDialog(QDialog):
 
     def close_without_asking(self) -> None:
         self.done(QDialog.DialogCode.Rejected)
+
+
+def open_reports(parent: QWidget, ops: Operations, report: str | None = None,
+                 options: dict[str, Any] | None = None) -> ReportsDialog | None:
+    """The reports dialog window-modal over ``parent``'s window (文件 → 报表…, or a record's print
+    button: ``report`` with ``options`` chosen and previewed at once). One at a time per window: a
+    second request raises the open one. None when ``report`` is not a report of this program."""
+    if report is not None and report not in registry.REPORTS:
+        return None
+    window = parent.window()
+    dialog = getattr(window, "reports_dialog", None)
+    if dialog is not None:
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+    dialog = ReportsDialog(window, ops, report, options, preview_now=report is not None)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    window.reports_dialog = dialog  # type: ignore[attr-defined]
+    dialog.finished.connect(lambda _result: setattr(window, "reports_dialog", None))
+    dialog.open()
+    return dialog

@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QDateEdit, QFormLayout, QLabel, QWidget
 
 from chang_shan.db.models.people import RESIDENT_STATUSES
 from chang_shan.db.models.wills import WILL_STATUSES
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from chang_shan.reports.registry import ReportInfo
 
 # The order the options are shown in, and their labels.
-LABELS = {"grid": "网格", "building": "楼栋", "unit": "单元", "status": "状态", "date": "日期",
-          "resident": "居民", "household": "户"}
+LABELS = {"resident": "居民", "household": "户", "grid": "网格", "building": "楼栋", "unit": "单元", "status": "状态",
+          "date": "日期"}
 REQUIRED = {"resident": "请先在上面查找并选中一位居民。", "household": "请先选择楼栋、单元和户。"}
 STATUS_CHOICES = {"will_book": WILL_STATUSES}  # other reports: a resident's status
 LOW_RISE = "平房区"
@@ -136,6 +136,7 @@ class ReportOptions(QWidget):
         from chang_shan.ui.forms.household_picker import HouseholdPicker
 
         self.household = HouseholdPicker(self.db, parent=self)
+        self.household.layout().setDirection(QBoxLayout.Direction.TopToBottom)  # 楼栋, 单元, 户 stacked: a narrow column
         self.household.household_changed.connect(self.changed)
         self.form.addRow(LABELS["household"], self.household)
 
