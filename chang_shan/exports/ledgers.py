@@ -76,7 +76,7 @@ RESIDENT_COLUMNS = (
 )
 
 
-def _resident_places(query: Select) -> Select:
+def resident_places(query: Select) -> Select:
     """``query`` (over ``Resident``) joined to the household, building, unit and grid."""
     return (
         query.outerjoin(Household, Household.id == Resident.household_id)
@@ -87,7 +87,7 @@ def _resident_places(query: Select) -> Select:
 
 
 def _resident_filter(query: Select, scope: Scope, include_inactive: bool) -> Select:
-    query = _resident_places(query).where(*scope.conditions())
+    query = resident_places(query).where(*scope.conditions())
     if not include_inactive:
         query = query.where(Resident.status == ACTIVE)
     return query
@@ -138,7 +138,7 @@ def resident_rows_of(session: Session, ids: Sequence[int], reveal: bool) -> Iter
     filtered and limited to what the user may see), ``CHUNK`` at a time."""
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        found = {r.id: r for r in session.execute(_resident_places(_resident_select()).where(Resident.id.in_(chunk)))}
+        found = {r.id: r for r in session.execute(resident_places(_resident_select()).where(Resident.id.in_(chunk)))}
         for resident_id in chunk:
             if resident_id in found:
                 yield _resident_values(found[resident_id], reveal)
