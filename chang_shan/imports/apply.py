@@ -153,8 +153,8 @@ def _check_still_current(session: Session, rows: list[PlannedRow]) -> None:
             raise DomainError(STALE.format(what="表中的身份证号码已有人登记"))
     wanted = {r.new_household for r in rows if r.new_household}
     if wanted:
-        taken = set(session.execute(select(Household.building_id, Household.unit_id, Household.room)
-                                    .where(Household.dissolved_on.is_(None))).tuples())
+        taken = {tuple(r) for r in session.execute(select(Household.building_id, Household.unit_id, Household.room)
+                                                   .where(Household.dissolved_on.is_(None)))}
         for item in wanted:
             if (item.building_id, item.unit_id, item.room) in taken:
                 raise DomainError(STALE.format(what=f"{item.address} 已建户"))

@@ -507,10 +507,13 @@ class _Checker:
         new_household = None if household else NewHousehold(building_id, row.unit_id, row.room, row.address)
         relation = row.values.get("relation_code")
         values = row.values
-        if existing is None:
-            if relation is None:
-                self.add(row.row, "relation", "请填写与户主关系（新登记的居民必须填写）。")
-                return None
+        if existing is None and relation is None:
+            self.add(row.row, "relation", "请填写与户主关系（新登记的居民必须填写）。")
+            return None
+        if existing is not None and existing["household_id"] != household_id:
+            self.add(row.row, "room", f"此人在系统中登记在{existing['address'] or '别处'}，表中为{row.address}；"
+                     "转户请在程序中办理。")
+            return None
         if relation == codes.HEAD_RELATION:
             if head_id is not None and (existing is None or head_id != existing["id"]):
                 self.add(row.row, "relation", "这一户已有户主；如需更换户主，请在程序中使用“变更户主”。")
@@ -521,10 +524,6 @@ class _Checker:
                 return None
         if existing is None:
             return PlannedRow(row.row, NEW, values, household_id, new_household, row.address)
-        if existing["household_id"] != household_id:
-            self.add(row.row, "room", f"此人在系统中登记在{existing['address'] or '别处'}，表中为{row.address}；"
-                     "转户请在程序中办理。")
-            return None
         if relation is not None and relation != codes.HEAD_RELATION and head_id == existing["id"]:
             self.add(row.row, "relation", "此人是这一户的户主；如需更换户主，请在程序中使用“变更户主”。")
             return None
