@@ -26,6 +26,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from sqlalchemy.orm import Session
 
 from chang_shan.accounts.permissions import Perm, require
@@ -46,11 +47,19 @@ BODY_SIZE, TITLE_SIZE, PAGE_NUMBER_SIZE = 16.0, 22.0, 14.0  # 3号, 2号, 4号
 PITCH = (BLOCK_HEIGHT - BODY_SIZE) / (LINES - 1)  # baseline to baseline: 29.6 pt (a 3号 character + 7/8 of one)
 CHAR_PITCH = BLOCK_WIDTH / CHARS  # 15.79 pt
 CHAR_SPACE = CHAR_PITCH - BODY_SIZE  # −0.21 pt
-ASCENT = 0.8  # of the em box above the baseline (the CJK fonts' ideographic em box: 0.8 up, 0.2 down)
 PAGE_NUMBER_DROP = 7 * mm  # from the block's bottom edge down to the 一字线
 DASH = "—"  # 一字线 (U+2014, full width in CJK fonts)
 CLOSING_LINES = 3  # a blank line, the 署名, the 成文日期
 CLOSING_INDENT = 2  # characters: 署名 and 成文日期 right-indented (printed without a seal, 7.3.5.2)
+
+
+def ascent(font_name: str | None) -> float:
+    """The share of the em box above the baseline in a font (0.8 in most CJK fonts, 0.88 in UMing)."""
+    try:
+        face = pdfmetrics.getFont(font_name or "").face
+        return face.ascent / (face.ascent - face.descent)
+    except (KeyError, AttributeError, ZeroDivisionError):
+        return 0.8
 
 
 def page_number_text(number: int) -> str:
@@ -132,10 +141,10 @@ class Writer:
         self.doc = doc
         self.line = 0  # the next free line of the page
 
-    def baseline(self, line: int, size: float = BODY_SIZE) -> float:
-        """The baseline for text of ``size`` centred on the body line ``line`` (0–21)."""
-        middle = self.doc.top - BODY_SIZE * ASCENT - line * PITCH + BODY_SIZE * (ASCENT - 0.5)
-        return middle - size * (ASCENT - 0.5)
+    def baseline(self, line: int, size: float = BODY_SIZE, style: str = FANGSONG) -> float:
+        """The baseline of the grid line ``line`` (0–21) for text of ``size``: its em box's top on
+        the line's top (a 2号 title stays inside the block and reaches into the space below)."""
+        return self.doc.top - line * PITCH - size * ascent(self.doc.chain(style).primary)
 
     def next_line(self) -> int:
         if self.line >= LINES:
@@ -184,21 +193,21 @@ class Writer:
             space = CHAR_SPACE
             if justify and i < len(lines) - 1 and len(text) > 1:  # the glyphs end on the block's right edge
                 space = (doc.right - x - doc.width(text, size, style)) / (len(text) - 1)
-            doc.text(x, self.baseline(line, size), text, size=size, style=style, char_space=space)
+            doc.text(x, self.baseline(line, size, style), text, size=size, style=style, char_space=space)
 
     def title(self, block: Title) -> None:
         lines = self.wrap(block.text, size=TITLE_SIZE, style=HEI, first_indent=0, width=BLOCK_WIDTH, space=0.0)
         for text in lines:
             line = self.next_line()
-            self.doc.text((self.doc.left + self.doc.right) / 2, self.baseline(line, TITLE_SIZE), text,
+            self.doc.text((self.doc.left + self.doc.right) / 2, self.baseline(line, TITLE_SIZE, HEI), text,
                           size=TITLE_SIZE, style=HEI, align="center")
         self.skip()
 
     def paragraph(self, text: str, *, style: str = FANGSONG, indent: int = 2, keep: int = 0) -> None:
         first = indent * CHAR_PITCH
         lines = self.wrap(text, size=BODY_SIZE, style=style, first_indent=first, width=BLOCK_WIDTH)
-        if self.line + len(lines) + keep > LINES >= len(lines) + keep:
-            self.line = LINES  # all of it on the next page
+        if keep and self.line + len(lines) + keep > LINES >= len(lines) + keep:
+            self.line = LINES  # all of it on the next page, with what it keeps
         self.set_lines(lines, size=BODY_SIZE, style=style, first_indent=first, justify=True)
 
     def closing(self, block: Closing) -> None:
@@ -278,14 +287,14 @@ def statistics_report(s: stats.PopulationStats, *, community: str, addressee: st
                   f"60至79岁{bands['60-79']}人，占{_share(bands['60-79'], total.residents)}；"
                   f"80岁及以上{bands['80+']}人，占{_share(bands['80+'], total.residents)}"
                   + (f"；出生日期不详{bands['?']}人" if bands.get("?") else "")
-                  + f"。60岁及以上老年人共{total.aged_60}人，占在册居民的{total.share_60}，"
+                  + f"。60岁及以上老年人共{total.aged_60}人，占在册居民的{_share(total.aged_60, total.residents)}，"
                   + ("已进入深度老龄化。" if total.residents and total.aged_60 * 5 >= total.residents else "需持续关注。")),
         Heading("三、各网格情况"),
     ]
     for grid in s.grids:
         blocks.append(Paragraph(
             f"{grid.grid}：在册居民{grid.residents}人，{grid.households}户，60岁及以上{grid.aged_60}人"
-            f"（占{grid.share_60}），80岁及以上{grid.bands['80+']}人，党员家庭户{grid.party_households}户。"))
+            f"（占{_share(grid.aged_60, grid.residents)}），80岁及以上{grid.bands['80+']}人，党员家庭户{grid.party_households}户。"))
     groups = "，".join(f"{name}{count}人" for name, count in total.groups.items() if count)
     blocks += [
         Heading("四、特殊人群"),
