@@ -168,8 +168,11 @@ class MainWindow(QMainWindow):
         self.password_action = self._action("修改密码", self.change_password)
         self.sign_out_action = self._action("切换用户/退出登录", self.signOutRequested.emit)
         self.quit_action = self._action("退出", self.close, QKeySequence("Ctrl+Q"))
+        self.import_action = self._action("导入居民…", self.import_residents, QKeySequence("Ctrl+Shift+I"))
+        self.import_action.setVisible(self.can(Perm.EDIT))  # the import needs 修改台账
+        self.import_action.setEnabled(self.can(Perm.EDIT))
         self.reports_action = self._action("报表…", lambda: self.open_reports(), QKeySequence("Ctrl+Shift+R"))
-        file_menu.addAction(self.reports_action)
+        file_menu.addActions([self.import_action, self.reports_action])
         file_menu.addSeparator()
         if self.user_label():  # a real account: it has a password and can sign out
             file_menu.addActions([self.password_action, self.sign_out_action])
@@ -336,6 +339,14 @@ class MainWindow(QMainWindow):
     def _undo_failed(self, exc: BaseException) -> None:
         self.update_undo()
         ops_module.show_error(self, exc)
+
+    # --- import ------------------------------------------------------------------------------
+
+    def import_residents(self) -> None:
+        """文件 → 导入居民… (Ctrl+Shift+I): the import wizard, window-modal (``import_wizard``)."""
+        from chang_shan.ui.imports.wizard import open_import_wizard
+
+        open_import_wizard(self, self.ops)
 
     # --- reports -----------------------------------------------------------------------------
 
