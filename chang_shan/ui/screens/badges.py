@@ -7,7 +7,8 @@ first, in red, with what changed; then 未打印. Filters: 状态, 网格 and a 
 重印所选 (Ctrl+P) opens the print dialog with the selected people; 打印全部需重印 (Ctrl+Shift+P)
 with every stale badge (of the chosen grid). 同意书… (Ctrl+K) shows and records what the family
 agreed to put on the badge; 照片… (Ctrl+I) attaches or crops the photo. Below the table: the
-selected person's prints, newest first, what goes on the badge, and the photo.
+selected person's prints, newest first, what goes on the badge, and the photo. 导出… (Ctrl+Shift+E)
+writes the register as filtered to XLSX or CSV.
 
 Every query runs on the worker; the dialogs open window-modal and write through the services as
 one undoable action; after any change (``ops.changed``) the register reloads and keeps the
@@ -44,6 +45,7 @@ from chang_shan.ui import ops as ops_module
 from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.models.rows import RowsModel
+from chang_shan.ui.widgets.export_view import export_action
 from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
 from chang_shan.ui.widgets.tables import read_only_table
@@ -201,6 +203,9 @@ class BadgesScreen(LoadsWhenShown, QWidget):
         self.toolbar.addActions([self.reprint_action, self.print_stale_action])
         self.toolbar.addSeparator()
         self.toolbar.addActions([self.consent_action, self.photo_action])
+        self.export_action = export_action(self, ops, self.export_view, "防走失卡登记（列表中的老人）")
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.export_action)
         for act in (self.reprint_action, self.print_stale_action, self.photo_action):
             act.setVisible(self.can_edit)
 
@@ -246,6 +251,14 @@ class BadgesScreen(LoadsWhenShown, QWidget):
         act.triggered.connect(slot)
         self.addAction(act)  # the shortcut works wherever the focus is on this screen
         return act
+
+    def export_view(self) -> Any:
+        """导出… (Ctrl+Shift+E): the register as filtered now, to XLSX or CSV."""
+        from chang_shan.ui.widgets.export_view import export_view
+
+        filters = {"state": self.state.currentData(), "grid_id": self.grid.currentData(),
+                   "text": self.search.text().strip(), "today": self.today()}
+        return export_view(self.ops, self, "badges", "防走失卡登记", filters, self.statusChanged.emit)
 
     def _widths(self) -> None:
         metrics = self.table.fontMetrics()

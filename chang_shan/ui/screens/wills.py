@@ -7,7 +7,8 @@ is made. Reading a will's detail is recorded in the audit trail (the service doe
 detail loads only once the selection has rested a moment — arrowing through the list does not log
 every will passed. Users who may edit get 登记遗嘱 (Ctrl+N), 修改 (Ctrl+E), 撤回… (Ctrl+R),
 紧急情况已消除 (口头 wills), 启用 (after the testator's death) and 已通知查看人; everyone with the
-permission may print (登记表 Ctrl+P, 回执, 登记簿), audited by the reports. The dialogs open
+permission may print (登记表 Ctrl+P, 回执, 登记簿), audited by the reports, and export the list
+(导出… Ctrl+Shift+E; 紧急情况已消除 is Ctrl+Shift+X). The dialogs open
 window-modal; after any change (``ops.changed``) the list reloads and keeps the will selected.
 """
 
@@ -39,6 +40,7 @@ from chang_shan.ui import ops as ops_module
 from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.models.will_table import FLAGS_COLUMN, SAMPLES, WillTableModel
 from chang_shan.ui.widgets import canteen_print
+from chang_shan.ui.widgets.export_view import export_action
 from chang_shan.ui.widgets.facts import no_permission_note
 from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
@@ -173,7 +175,7 @@ class WillsScreen(LoadsWhenShown, QWidget):
         self.new_action = self._action("登记遗嘱", self.new_will, "Ctrl+N", "登记一份新的遗嘱")
         self.edit_action = self._action("修改", self.edit, "Ctrl+E", "修改选中的遗嘱登记")
         self.revoke_action = self._action("撤回…", self.revoke, "Ctrl+R", "立遗嘱人撤回了这份遗嘱（民法典第1142条）")
-        self.emergency_action = self._action("紧急情况已消除", self.emergency_over, "Ctrl+Shift+E",
+        self.emergency_action = self._action("紧急情况已消除", self.emergency_over, "Ctrl+Shift+X",
                                              "危急情况消除后，立遗嘱人能够以其他形式立遗嘱的，口头遗嘱无效（第1138条）")
         self.activate_action = self._action("启用", self.activate, "Ctrl+Shift+A", "立遗嘱人去世后启用这份遗嘱")
         self.notified_action = self._action("已通知查看人", self.notified, "Ctrl+Shift+N",
@@ -194,6 +196,9 @@ class WillsScreen(LoadsWhenShown, QWidget):
         self.toolbar.addActions(self.edit_actions[3:])
         self.toolbar.addSeparator()
         self.toolbar.addActions(self.print_actions)
+        self.export_action = export_action(self, self.ops, self.export_view, "列表中的遗嘱登记")
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.export_action)
         for act in self.edit_actions:
             act.setVisible(self.can_edit)
         return self.toolbar
@@ -445,6 +450,20 @@ class WillsScreen(LoadsWhenShown, QWidget):
                 return attachments.attachment_path(session, root, attachment_id)
 
         self.ops.run(find, success=canteen_print.open_file, parent=self)
+
+    def export_view(self) -> Any:
+        """导出… (Ctrl+Shift+E): the registrations the filters pick, to XLSX or CSV."""
+        if not self.allowed:
+            return None
+        from chang_shan.ui.widgets.export_view import export_view
+
+        filters = {"status": self.status_filter.currentData(), "form": self.form_filter.currentData(),
+                   "text": self.search.text().strip()}
+        return export_view(self.ops, self, "wills", self.title, filters, self._export_done)
+
+    def _export_done(self, line: str) -> None:
+        self._status = line
+        self.statusChanged.emit(line)
 
     # --- prints ---------------------------------------------------------------------------------
     def _print(self, title: str, suggested: str, make: Callable[..., Any]) -> bool:

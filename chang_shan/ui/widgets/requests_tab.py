@@ -3,7 +3,8 @@ grid, 我负责的 and text; below, the selected request with its history.
 
 Users who may edit get the actions, each only when the request's status allows it:
 受理新请求 (Ctrl+N), 修改 (Ctrl+E), 接单/转派 (Ctrl+D), 我来办 (Ctrl+T — AB岗: any worker picks up
-an open request), 办结 (Ctrl+J), 回访 (Ctrl+H) and 重新打开 (Ctrl+R). The dialogs open
+an open request), 办结 (Ctrl+J), 回访 (Ctrl+H) and 重新打开 (Ctrl+R); 导出… (Ctrl+Shift+E) writes
+every request the filter picks to XLSX or CSV. The dialogs open
 window-modal; after any saved change (``ops.changed``) the list reloads and keeps the request
 selected. Every query runs on the worker (``Operations``).
 """
@@ -38,6 +39,7 @@ from chang_shan.service_requests.shapes import RequestFilter
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.models.request_table import CONTENT_COLUMN, SAMPLES, RequestTableModel
+from chang_shan.ui.widgets.export_view import export_action
 from chang_shan.ui.widgets.request_detail import RequestDetailPanel
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
 from chang_shan.ui.widgets.screen_actions import sample_widths, screen_action
@@ -186,7 +188,10 @@ class RequestsTab(LoadsWhenShown, QWidget):
         self.toolbar.addActions(self.edit_actions[2:])
         for act in self.edit_actions:
             act.setVisible(self.can_edit)
-        self.toolbar.setVisible(self.can_edit)
+        self.export_action = export_action(self, self.ops, self.export_view, "列表中的服务请求")
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.export_action)
+        self.toolbar.setVisible(self.can_edit or self.export_action.isVisible())
         return self.toolbar
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: str, tip: str) -> QAction:
@@ -206,6 +211,15 @@ class RequestsTab(LoadsWhenShown, QWidget):
             grid_id=self.grid.currentData(), overdue_on=on if self.chips[OVERDUE].isChecked() else None,
             text=self.search.text().strip(),
         )
+
+    def export_view(self) -> Any:
+        """导出… (Ctrl+Shift+E): every request the filter picks (not only the newest shown)."""
+        from dataclasses import asdict
+
+        from chang_shan.ui.widgets.export_view import export_view
+
+        filters = {key: value for key, value in asdict(self.current_filter()).items() if value not in (None, "")}
+        return export_view(self.ops, self, "requests", "服务请求", filters, self.statusChanged.emit)
 
     def _apply_now(self) -> None:
         self._debounce.stop()
