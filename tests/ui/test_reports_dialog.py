@@ -222,3 +222,65 @@ def test_the_dialog_opens_from_the_file_menu(qtbot, operations, town) -> None:  
     assert dialog.windowModality() == Qt.WindowModality.WindowModal
     qtbot.waitUntil(lambda: operations.idle)
     dialog.close_without_asking()
+
+
+# --- opened from a record ------------------------------------------------------------------------
+
+def from_record(qtbot, screen) -> object:  # noqa: ANN001
+    """The reports dialog the record's print button opened, its preview made."""
+    dialog = screen.window().reports_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.pages is not None and dialog.ops.idle and not dialog.busy and not dialog.rendering,
+                    timeout=30000)
+    assert 0.005 < ink(dialog.preview.pixmap().toImage()) < 0.5
+    return dialog
+
+
+def test_the_health_record_prints_the_residents_form(qtbot, operations, town) -> None:  # noqa: ANN001
+    from chang_shan.ui.screens.health import HealthScreen
+
+    wang = town.ids["王淑芬"]
+    screen = HealthScreen(operations)
+    qtbot.addWidget(screen)
+    screen.resize(1300, 760)
+    screen.show()
+    screen.start()
+    screen.open_resident(wang)
+    qtbot.waitUntil(lambda: operations.idle and screen.panel.resident_id == wang)
+    screen.panel.print_button.click()
+    dialog = from_record(qtbot, screen)
+    assert dialog.info.name == "health_form" and dialog.report_list.currentItem().text() == "个人基本信息表"
+    assert dialog.form.resident.resident_id() == wang
+    assert dialog.status_text.startswith("预览：个人基本信息表（王淑芬"), dialog.status_text
+    assert dialog.pages.count == 1
+    screen.panel.print_button.click()  # a second click brings the open dialog back, no second one
+    assert screen.window().reports_dialog is dialog
+    dialog.close_without_asking()
+    qtbot.waitUntil(lambda: getattr(screen.window(), "reports_dialog", None) is None)
+
+
+def test_the_household_panel_prints_the_households_relations(qtbot, operations, town, monkeypatch, tmp_path) -> None:  # noqa: ANN001, E501
+    from chang_shan.ui.screens.population import PopulationScreen
+    from chang_shan.ui.widgets import canteen_print
+
+    screen = PopulationScreen(operations)
+    qtbot.addWidget(screen)
+    screen.resize(1300, 700)
+    screen.show()
+    screen.start()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == town.active and operations.idle)
+    assert not screen.panel.print_button.isEnabled()  # no household shown yet
+    screen.select_resident(town.ids["李桂兰"])
+    qtbot.waitUntil(lambda: screen.panel.household_id == town.h101)
+    screen.panel.print_button.click()
+    dialog = from_record(qtbot, screen)
+    assert dialog.info.name == "household_relations"
+    assert dialog.form.household.household_id() == town.h101
+    target = tmp_path / "关系.pdf"
+    monkeypatch.setattr(canteen_print, "choose_pdf_path", lambda *_args: str(target))
+    assert dialog.save_pdf()
+    settled(qtbot, dialog)
+    text = pdf_text(target)
+    assert "居民社会关系信息档案" in text and "张立春" in text and "李桂兰" in text and "王淑芬" not in text
+    assert "单元长" in text and "张伟" in text
+    dialog.close_without_asking()

@@ -2,6 +2,8 @@
 慢病随访对象 or 今年未体检的65岁以上), on the right the selected resident's health record with
 编辑健康档案 (Ctrl+E), 新增随访 (Ctrl+N) and 生活自理能力评估; a second tab shows the statistics.
 
+导出… (Ctrl+Shift+E) writes everyone the search and the quick filter pick to XLSX or CSV.
+
 Health values are only for accounts with the 居民健康库 permission: anyone else sees a note
 instead, and no query is made. Readers without 修改台账 get no buttons that write. Every query
 runs on the worker (``Operations``); the dialogs open window-modal and the screen refreshes after
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +36,7 @@ from chang_shan.accounts.permissions import Perm
 from chang_shan.health.finder import LIMIT, QUICK_FILTERS
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.dialogs.window_modal import open_window_modal
+from chang_shan.ui.widgets.export_view import export_action
 from chang_shan.ui.widgets.facts import no_permission_note
 from chang_shan.ui.widgets.health_record import HealthRecordPanel
 from chang_shan.ui.widgets.tables import fit_columns, read_only_table
@@ -110,6 +114,10 @@ class HealthScreen(QWidget):
         filter_row = QHBoxLayout()
         filter_row.addWidget(QLabel("筛选："))
         filter_row.addWidget(self.quick, 1)
+        self.export_action = export_action(self, self.ops, self.export_view, "列表中的居民及其健康档案摘要")
+        export_button = QToolButton()
+        export_button.setDefaultAction(self.export_action)
+        filter_row.addWidget(export_button)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.count_label)
         left_layout.addWidget(self.people, 1)
@@ -120,6 +128,7 @@ class HealthScreen(QWidget):
         self.panel.assessSelfCare.connect(self.assess_self_care)
         self.panel.editVisit.connect(self.edit_visit)
         self.panel.deleteVisit.connect(self.delete_visit)
+        self.panel.printForm.connect(self.print_form)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -187,6 +196,16 @@ class HealthScreen(QWidget):
 
     def current_resident_id(self) -> int | None:
         return self.panel.resident_id if self.allowed else None
+
+    def export_view(self) -> Any:
+        """导出… (Ctrl+Shift+E): everyone the search and the quick filter pick (not only the rows
+        listed), with their health summary, to XLSX or CSV."""
+        if not self.allowed:
+            return None
+        from chang_shan.ui.widgets.export_view import export_view
+
+        filters = {"text": self.search.text(), "quick": self.quick.currentData() or ""}
+        return export_view(self.ops, self, "health", self.title, filters, self.statusChanged.emit)
 
     # --- the list ------------------------------------------------------------------------------
     def _apply_now(self) -> None:
@@ -359,6 +378,15 @@ class HealthScreen(QWidget):
         from chang_shan.ui.dialogs.self_care import SelfCareDialog
 
         return self._open(SelfCareDialog(self.ops.db, resident_id, parent=self))
+
+    def print_form(self) -> QDialog | None:
+        """The reports dialog on the shown resident's 个人基本信息表, previewed."""
+        from chang_shan.ui.reports.dialog import open_reports
+
+        resident_id = self.panel.resident_id
+        if resident_id is None:
+            return None
+        return open_reports(self, self.ops, "health_form", {"resident": resident_id})
 
     def delete_visit(self, visit: VisitRow) -> None:
         if self._resident_for_edit() is None:

@@ -6,6 +6,7 @@ table, the tree and the panel refresh and the selected resident stays selected w
 
 "打印防走失卡…" (toolbar, the table's context menu, Ctrl+Shift+P) opens the badge print dialog
 for the selected resident; only for users who may edit (a badge carries full phone numbers).
+"导出…" (Ctrl+Shift+E) writes the table as filtered and sorted to XLSX or CSV (exports.views).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QDialog, QSplitter, QToolBar, QTreeView, QVBoxLayo
 from chang_shan.accounts.permissions import Perm
 from chang_shan.ui.models.place_tree import ALL, Place, PlaceTreeModel
 from chang_shan.ui.models.resident_table import ResidentTableModel
+from chang_shan.ui.widgets.export_view import export_action
 from chang_shan.ui.widgets.filter_bar import FilterBar
 from chang_shan.ui.widgets.household_panel import HouseholdPanel
 from chang_shan.ui.widgets.resident_actions import ResidentActions, Selection
@@ -91,6 +93,8 @@ class PopulationScreen(QWidget):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.badge_action)
         self.addAction(self.badge_action)
+        self.export_action = export_action(self, ops, self.export_view, "表中的居民")
+        self.toolbar.addAction(self.export_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.addActions([self.actions.edit, self.actions.contacts, self.badge_action])
 
@@ -104,6 +108,7 @@ class PopulationScreen(QWidget):
         # --- left, below the tree: the household of the selected resident ---
         self.panel = HouseholdPanel()
         self.panel.memberActivated.connect(self.select_resident)
+        self.panel.printRequested.connect(self.print_household)
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(self.tree)
         self.left.addWidget(self.panel)
@@ -140,18 +145,27 @@ class PopulationScreen(QWidget):
     def reload_table(self) -> None:
         from chang_shan.population.query import ResidentFilter
 
-        values = self.filters.values()
-        # Only the most specific place: a household implies its unit, building and grid.
-        scope = {"grid": "grid_id", "building": "building_id", "unit": "unit_id", "household": "household_id"}
-        where = {scope[self.place.kind]: self.place.id} if self.place.kind in scope else {}
-        filt = ResidentFilter(
-            text=values["text"], age_band=values["age_band"], group=values["group"],
-            include_inactive=values["include_inactive"], **where,
-        )
+        filt = ResidentFilter(**self._filter_values())
         if self._keep_resident is None:
             self._keep_resident = self.current_resident_id()
         self.filters.show_count(0, loading=True)
         self.model.set_filter(filt)
+
+    def _filter_values(self) -> dict[str, Any]:
+        """The search, the filters and the place, as ``ResidentFilter``'s fields."""
+        values = self.filters.values()
+        # Only the most specific place: a household implies its unit, building and grid.
+        scope = {"grid": "grid_id", "building": "building_id", "unit": "unit_id", "household": "household_id"}
+        where = {scope[self.place.kind]: self.place.id} if self.place.kind in scope else {}
+        return {"text": values["text"], "age_band": values["age_band"], "group": values["group"],
+                "include_inactive": values["include_inactive"], **where}
+
+    def export_view(self) -> Any:
+        """导出… (Ctrl+Shift+E): the table as it is filtered and sorted now, to XLSX or CSV."""
+        from chang_shan.ui.widgets.export_view import export_view
+
+        filters = {**self._filter_values(), "sort": self.model.sort_key, "descending": self.model.descending}
+        return export_view(self.ops, self, "residents", "万家数据库居民", filters, self.statusChanged.emit)
 
     def reload_tree(self) -> None:
         from chang_shan.population.places import place_tree
@@ -296,6 +310,12 @@ class PopulationScreen(QWidget):
         row = self.model.row_of(resident_id)
         if row is not None:
             self.table.select_row(row)
+
+    def print_household(self, household_id: int) -> QDialog | None:
+        """The reports dialog on the household's 居民社会关系信息档案, previewed."""
+        from chang_shan.ui.reports.dialog import open_reports
+
+        return open_reports(self, self.ops, "household_relations", {"household": household_id})
 
     def open_resident(self, resident_id: int) -> None:
         """From elsewhere (the today list): select the resident, showing everyone if the place or

@@ -150,6 +150,7 @@ class HealthRecordPanel(QWidget):
     assessSelfCare = Signal()
     editVisit = Signal(object)  # VisitRow
     deleteVisit = Signal(object)  # VisitRow
+    printForm = Signal()  # 打印个人基本信息表…: the reports dialog on this resident's form
 
     def __init__(self, *, can_edit: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,11 +170,16 @@ class HealthRecordPanel(QWidget):
         self.self_care_button.setObjectName("selfCare")
         self.self_care_button.clicked.connect(self.assessSelfCare)
         self.buttons = (self.edit_button, self.visit_button, self.self_care_button)
+        self.print_button = QPushButton("打印信息表…")
+        self.print_button.setObjectName("printForm")
+        self.print_button.setToolTip("预览并打印这位居民的个人基本信息表")
+        self.print_button.clicked.connect(self.printForm)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         for button in self.buttons:
             button.setVisible(can_edit)
             top.addWidget(button)
+        top.addWidget(self.print_button)
 
         self.summary = QWidget()
         self.summary.setObjectName("summary")

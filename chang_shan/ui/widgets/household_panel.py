@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 class HouseholdPanel(QWidget):
     memberActivated = Signal(int)  # a member's resident id (double-click opens them)
+    printRequested = Signal(int)  # 打印社会关系档案…: the household's id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +50,11 @@ class HouseholdPanel(QWidget):
         self.responsible = QLabel("")
         self.responsible.setWordWrap(True)
         self.responsible.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.print_button = QPushButton("打印社会关系档案…")
+        self.print_button.setObjectName("printHousehold")
+        self.print_button.setToolTip("预览并打印本户的居民社会关系信息档案")
+        self.print_button.clicked.connect(
+            lambda: self.household_id is not None and self.printRequested.emit(self.household_id))
         box = QGroupBox("负责人（三长）")
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(self.responsible)
@@ -58,10 +65,12 @@ class HouseholdPanel(QWidget):
         layout.addWidget(self.facts)
         layout.addWidget(self.members, 1)
         layout.addWidget(box)
+        layout.addWidget(self.print_button)
         self.show_nothing()
 
     def show_nothing(self, text: str = "选中一位居民，这里显示他所在的户。") -> None:
         self.household_id = None
+        self.print_button.setEnabled(False)
         self.title.setText("户信息")
         self.facts.setText(text)
         self.members.setRowCount(0)
@@ -71,6 +80,7 @@ class HouseholdPanel(QWidget):
         from chang_shan.population.idnumber import mask_phone
 
         self.household_id = detail.id
+        self.print_button.setEnabled(True)
         self.title.setText(detail.address)
         first = detail.grid_name
         if detail.area_m2 is not None:
