@@ -12,7 +12,7 @@ from chang_shan.imports.fields import label
 from chang_shan.population.idnumber import mask, mask_phone
 from chang_shan.ui.models.rows import RowsModel
 
-_ID_LIKE = re.compile(r"\d{15}|\d{17}[\dXx]")
+_ID_LIKE = re.compile(r"\d{14,17}[\dXx]")  # 15 or 18 digits, or what Excel left of them
 _PHONE_LIKE = re.compile(r"1\d{10}")
 
 

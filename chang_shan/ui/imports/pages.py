@@ -170,7 +170,7 @@ class MappingPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 2.0))
+        self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.8))
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
@@ -242,6 +242,9 @@ class MappingPage(QWidget):
         return not problems
 
 
+WRAP_LIMIT = 500  # problems shown with wrapped reasons
+
+
 class CheckPage(QWidget):
     """4 检查: what the import would do, and every problem (导出问题清单…, 重新检查)."""
 
@@ -260,6 +263,7 @@ class CheckPage(QWidget):
         self.table = data_table(self.model, "problems")
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
+        header.sectionResized.connect(lambda *_a: self._fit_rows())
         em = self.fontMetrics().horizontalAdvance("中")
         for column, width in enumerate((6, 4, 3, 7)):
             self.table.setColumnWidth(column, int(width * em))
@@ -283,9 +287,11 @@ class CheckPage(QWidget):
         outer.addWidget(body)
 
     def show_plan(self, plan: Any) -> None:
-        self.counts.setText(counts_text(plan.counts))
         problems = list(plan.problems)
+        self.counts.setText(("没有问题的行：" if problems else "") + counts_text(plan.counts))
         self.model.set_rows(problems)
+        self.table.setWordWrap(len(problems) <= WRAP_LIMIT)
+        self._fit_rows()
         self.table.setVisible(bool(problems))
         self.export.setEnabled(bool(problems))
         if problems:
@@ -300,6 +306,12 @@ class CheckPage(QWidget):
             self.verdict.setText("没有发现问题；文件中的内容与数据库中的相同，没有需要导入的。")
         self.verdict.style().unpolish(self.verdict)
         self.verdict.style().polish(self.verdict)
+
+    def _fit_rows(self) -> None:
+        """Reasons wrapped to the width of their column (a long list keeps one line a row and
+        the reason in the tooltip: measuring every row would take too long)."""
+        if self.table.wordWrap() and self.model.rows:
+            self.table.resizeRowsToContents()
 
 
 def changes(counts: dict[str, int]) -> int:
