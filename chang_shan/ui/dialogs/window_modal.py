@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
 
 def open_window_modal(owner: Any, dialog: QDialog, saved: Callable[[QDialog], None]) -> QDialog:
@@ -22,5 +22,24 @@ def open_window_modal(owner: Any, dialog: QDialog, saved: Callable[[QDialog], No
             saved(dialog)
 
     dialog.finished.connect(finished)
+    dialog.open()
+    return dialog
+
+
+def open_once(parent: QWidget, name: str, make: Callable[[QWidget], QDialog]) -> QDialog:
+    """A window's one dialog of a kind (the import wizard): ``make(window)`` opened window-modal
+    over ``parent``'s window and kept as its attribute ``name`` while open; a second request raises
+    the open one."""
+    window = parent.window()
+    dialog = getattr(window, name, None)
+    if dialog is not None:
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+    dialog = make(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    setattr(window, name, dialog)
+    dialog.finished.connect(lambda _result: setattr(window, name, None))
     dialog.open()
     return dialog

@@ -22,7 +22,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -35,7 +34,9 @@ from chang_shan.progress import Progress
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.forms.fields import FORM_STYLE
 from chang_shan.ui.imports import files
-from chang_shan.ui.imports.pages import CheckPage, FilePage, MappingPage, ResultPage, SheetPage, changes, counts_text
+from chang_shan.ui.imports.pages import (
+    CheckPage, FilePage, MappingPage, ResultPage, SheetPage, changes, counts_text, note,
+)
 from chang_shan.ui.progress_dialog import run_with_progress
 
 if TYPE_CHECKING:
@@ -89,10 +90,7 @@ class ImportWizard(QDialog):
         self.check_page.exportRequested.connect(self.export_problems)
         self.check_page.recheckRequested.connect(self.recheck)
 
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = note(name="status")  # what the last file action did (a path to copy)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.back_button = QPushButton("上一步")
         self.back_button.setToolTip("上一步（Alt+←）")
@@ -349,16 +347,6 @@ class ImportWizard(QDialog):
 def open_import_wizard(parent: QWidget, ops: Operations) -> ImportWizard:
     """The wizard window-modal over ``parent``'s window (kept as its ``import_wizard`` while open);
     one at a time: a second request raises the open one."""
-    window = parent.window()
-    wizard = getattr(window, "import_wizard", None)
-    if wizard is not None:
-        wizard.raise_()
-        wizard.activateWindow()
-        return wizard
-    wizard = ImportWizard(window, ops)
-    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    wizard.setWindowModality(Qt.WindowModality.WindowModal)
-    window.import_wizard = wizard  # type: ignore[attr-defined]
-    wizard.finished.connect(lambda _result: setattr(window, "import_wizard", None))
-    wizard.open()
-    return wizard
+    from chang_shan.ui.dialogs.window_modal import open_once
+
+    return open_once(parent, "import_wizard", lambda window: ImportWizard(window, ops))  # type: ignore[return-value]
