@@ -19,6 +19,7 @@ from chang_shan.db.models.journal import ChangeSet
 from chang_shan.reports import registry
 from tests.ui.conftest import shown
 from tests.ui.signed_in import sign_in_as
+from tests.ui.test_population_screen import screen  # noqa: F401 - the 万家数据库 screen on the town
 
 pytestmark = pytest.mark.gui
 
@@ -259,16 +260,9 @@ def test_the_health_record_prints_the_residents_form(qtbot, operations, town) ->
     qtbot.waitUntil(lambda: getattr(screen.window(), "reports_dialog", None) is None)
 
 
-def test_the_household_panel_prints_the_households_relations(qtbot, operations, town, monkeypatch, tmp_path) -> None:  # noqa: ANN001, E501
-    from chang_shan.ui.screens.population import PopulationScreen
+def test_the_household_panel_prints_the_households_relations(qtbot, screen, town, monkeypatch, tmp_path) -> None:  # noqa: ANN001, E501, F811
     from chang_shan.ui.widgets import canteen_print
 
-    screen = PopulationScreen(operations)
-    qtbot.addWidget(screen)
-    screen.resize(1300, 700)
-    screen.show()
-    screen.start()
-    qtbot.waitUntil(lambda: screen.model.rowCount() == town.active and operations.idle)
     assert not screen.panel.print_button.isEnabled()  # no household shown yet
     screen.select_resident(town.ids["李桂兰"])
     qtbot.waitUntil(lambda: screen.panel.household_id == town.h101)

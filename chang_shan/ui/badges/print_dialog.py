@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMarginsF, QSize, QSizeF, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap, QShortcut
+from PySide6.QtCore import QMarginsF, QSizeF, Qt, QTimer
+from PySide6.QtGui import QPageLayout, QPageSize, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,23 +37,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QPushButton,
     QRadioButton,
-    QScrollArea,
-    QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from chang_shan.badges.shapes import BadgeChoice
-from chang_shan.errors import DomainError
-from chang_shan.progress import Cancelled, Progress
+from chang_shan.progress import Progress
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.badges.painter import MM_PER_INCH, page_image, paint_page, register_fonts
-from chang_shan.ui.forms.fields import ERROR_COLOUR
 from chang_shan.ui.progress_dialog import run_with_progress
 from chang_shan.ui.widgets import canteen_print
+from chang_shan.ui.widgets.page_preview import PagePreviewDialog, PrintCancelled, paint_pages
 
 if TYPE_CHECKING:
     from chang_shan.badges.drawing import PageDrawing
@@ -158,41 +153,14 @@ def page_layout(layout_name: str) -> QPageLayout:
     return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
 
 
-class PrintCancelled(Cancelled):
-    """取消 while painting: ``pages_sent`` pages may still come out of a printer whose driver
-    cannot take a job back (Qt's PDF and CUPS engines cannot abort; Windows' can: then 0)."""
-
-    def __init__(self, pages_sent: int) -> None:
-        super().__init__()
-        self.pages_sent = pages_sent
-
-
 def paint_on_printer(printer: QPrinter, pages: Sequence[PageDrawing], progress: Progress) -> None:
     """Every page onto ``printer``, one sheet each (on the worker: painting a QPrinter needs no GUI
     thread). Cancelled → the print job is aborted where the driver allows it; ``PrintCancelled``."""
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise DomainError("无法开始打印：打印机没有准备好。请检查打印机后再试。")
-    total = len(pages)
-    painted = 0
-    try:
-        target = printer.pageLayout().fullRectPixels(printer.resolution()).toRectF()
-        for index, page in enumerate(pages):
-            progress(index, total, f"第 {index + 1} / {total} 页")
-            if index and not printer.newPage():
-                raise DomainError("打印机不接受新的一页，打印没有完成。")
-            paint_page(painter, page, target)
-            painted += 1
-        progress(total, total, "")
-    except Cancelled:
-        aborted = printer.abort()
-        raise PrintCancelled(0 if aborted else painted) from None
-    finally:
-        if painter.isActive():
-            painter.end()
+    paint_pages(printer, len(pages), lambda painter, index, target: paint_page(painter, pages[index], target),
+                progress)
 
 
-class BadgePrintDialog(QDialog):
+class BadgePrintDialog(PagePreviewDialog):
     """The print flow for ``choice`` (or, without one, for all 60+). Opened window-modal
     (``open_window_modal`` or ``open()``); stays open after printing, so a second copy or another
     layout is one click away."""
@@ -208,27 +176,17 @@ class BadgePrintDialog(QDialog):
         self.today = today
         self.prepared: Prepared | None = None
         self.page_index = 0
-        self.status_text = ""
         self._request = 0
         self.loading = False  # a batch is being prepared
-        self._busy = False
         self.setWindowTitle(TITLE)
-        self.setMinimumSize(QSize(960, 640))
-        if parent is not None:  # the preview wants room: most of the window it opens over
-            room = parent.window().size()
-            self.resize(max(960, int(room.width() * 0.92)), max(640, int(room.height() * 0.92)))
 
         body = QHBoxLayout()
         body.addWidget(self._build_choices(standard))
         body.addLayout(self._build_preview(), 1)
         outer = QVBoxLayout(self)
         outer.addLayout(body, 1)
-        outer.addLayout(self._build_buttons())
-        for keys, slot in ((("Ctrl+P",), self.print_badges), (("Ctrl+S",), self.save_pdf),
-                           (("PgUp", "Alt+Left"), lambda: self.show_page(self.page_index - 1)),
-                           (("PgDown", "Alt+Right"), lambda: self.show_page(self.page_index + 1))):
-            for key in keys:
-                QShortcut(QKeySequence(key), self, slot)
+        outer.addLayout(self._build_buttons(self.print_badges, "用系统的打印对话框选择打印机并打印",
+                                            self.save_pdf, "保存为 PDF 文件，可以拿到别处打印"))
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(60)
@@ -307,76 +265,17 @@ class BadgePrintDialog(QDialog):
 
     def _build_preview(self) -> QVBoxLayout:
         """Right: the page turner, the zoom and the page."""
-        self.previous_button = QToolButton()
-        self.previous_button.setText("◀ 上一页")
-        self.previous_button.setToolTip("上一页（PageUp）")
-        self.previous_button.clicked.connect(lambda: self.show_page(self.page_index - 1))
-        self.next_button = QToolButton()
-        self.next_button.setText("下一页 ▶")
-        self.next_button.setToolTip("下一页（PageDown）")
-        self.next_button.clicked.connect(lambda: self.show_page(self.page_index + 1))
-        self.page_label = QLabel()
-        self.page_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("第 000 / 000 页"))
-        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.fit_button = QToolButton()
-        self.fit_button.setText("适合窗口")
-        self.fit_button.setCheckable(True)
-        self.fit_button.setChecked(True)
-        self.fit_button.setToolTip("整页显示在窗口中")
-        self.actual_button = QToolButton()
-        self.actual_button.setText("实际大小 1:1")
-        self.actual_button.setCheckable(True)
-        self.actual_button.setToolTip("按打印出来的大小显示")
+        bar = self._build_page_bar(lambda: self.show_page(self.page_index - 1),
+                                   lambda: self.show_page(self.page_index + 1))
         zoom = QButtonGroup(self)
         zoom.setExclusive(True)
         zoom.addButton(self.fit_button)
         zoom.addButton(self.actual_button)
         zoom.buttonToggled.connect(lambda _b, on: on and self._render_preview())
-        bar = QHBoxLayout()
-        bar.addWidget(self.previous_button)
-        bar.addWidget(self.page_label)
-        bar.addWidget(self.next_button)
-        bar.addStretch(1)
-        bar.addWidget(self.fit_button)
-        bar.addWidget(self.actual_button)
-
-        self.preview = QLabel()
-        self.preview.setObjectName("preview")
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setAccessibleName("预览")
-        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.preview)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll.setStyleSheet("QScrollArea { background: #8a8a8a; } QLabel#preview { background: #8a8a8a; }")
         right = QVBoxLayout()
         right.addLayout(bar)
-        right.addWidget(self.scroll, 1)
+        right.addWidget(self._build_preview_area(), 1)
         return right
-
-    def _build_buttons(self) -> QHBoxLayout:
-        """Bottom: what happened, 打印…, 保存 PDF…, 关闭."""
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("用系统的打印对话框选择打印机并打印（Ctrl+P）")
-        self.print_button.clicked.connect(self.print_badges)
-        self.pdf_button = QPushButton("保存 PDF…")
-        self.pdf_button.setToolTip("保存为 PDF 文件，可以拿到别处打印（Ctrl+S）")
-        self.pdf_button.clicked.connect(self.save_pdf)
-        self.close_button = QPushButton("关闭")
-        self.close_button.clicked.connect(self.reject)
-        self.close_button.setAutoDefault(False)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addWidget(self.close_button)
-        return buttons
 
     # --- the choice ---------------------------------------------------------------------------
 
@@ -546,20 +445,6 @@ class BadgePrintDialog(QDialog):
         self.print_button.setEnabled(ready)
         self.pdf_button.setEnabled(ready)
 
-    @property
-    def busy(self) -> bool:
-        """A PDF or a print job is being made."""
-        return self._busy
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self._update_buttons()
-
-    def _set_status(self, text: str, *, error: bool = False) -> None:
-        self.status_text = text
-        self.status.setText(text)
-        self.status.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
-
     def print_badges(self) -> bool:
         """The system print dialog, then the pages onto the chosen printer (on the worker) and the
         prints recorded. False when there was nothing to print or the user cancelled."""
@@ -634,23 +519,3 @@ class BadgePrintDialog(QDialog):
         run_with_progress(self.ops, self, "正在生成防走失卡 PDF…", work, success=written,
                           failure=self._work_failed, cancelled=lambda: self._work_cancelled("已取消，没有保存文件。"))
         return True
-
-    def _work_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        _kind, _title, text = ops_module.describe_error(exc)
-        self._set_status(text, error=True)
-        ops_module.show_error(self, exc)
-
-    def _work_cancelled(self, text: str) -> None:
-        self._set_busy(False)
-        self._set_status(text)
-
-    def reject(self) -> None:
-        """关闭 or Esc: not while a PDF or a print job is being made (its progress dialog is the
-        way to stop it)."""
-        if self._busy:
-            return
-        super().reject()
-
-    def close_without_asking(self) -> None:
-        self.done(QDialog.DialogCode.Rejected)

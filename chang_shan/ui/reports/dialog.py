@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -36,8 +36,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -46,11 +44,12 @@ from PySide6.QtWidgets import (
 from chang_shan.progress import Progress
 from chang_shan.reports import registry
 from chang_shan.ui import ops as ops_module
-from chang_shan.ui.forms.fields import ERROR_COLOUR, HINT_COLOUR
+from chang_shan.ui.forms.fields import HINT_COLOUR
 from chang_shan.ui.progress_dialog import run_with_progress
 from chang_shan.ui.reports import pages as pdf_pages
 from chang_shan.ui.reports.options import ReportOptions, load_places
 from chang_shan.ui.widgets import canteen_print
+from chang_shan.ui.widgets.page_preview import PagePreviewDialog, PrintCancelled
 
 if TYPE_CHECKING:
     from chang_shan.reports.registry import ReportInfo, ReportResult
@@ -81,7 +80,7 @@ def missing_text(result: ReportResult) -> str:
     return f"；有 {len(result.missing_characters)} 个字没有可用的字体，印成了方框" if result.missing_characters else ""
 
 
-class ReportsDialog(QDialog):
+class ReportsDialog(PagePreviewDialog):
     """The reports, ``report`` (a name in REPORTS) chosen with ``options`` filled in when given;
     ``preview_now`` makes its preview at once. Opened window-modal (``open()``)."""
 
@@ -96,30 +95,22 @@ class ReportsDialog(QDialog):
         self.preview_key: tuple[str, tuple] | None = None  # the report and options on view
         self.page_index = 0
         self.zoom: float | None = None  # None: fit the window; else 1.0 = printed size
-        self.status_text = ""
         self.rendering = False
         self._render_request = 0
-        self._busy = False
         self._made = 0
         self._temp = tempfile.TemporaryDirectory(prefix="chang-shan-report-", ignore_cleanup_errors=True)
         self.places = load_places(ops.db)
         self.setWindowTitle(TITLE)
-        self.setMinimumSize(QSize(960, 640))
-        if parent is not None:  # the preview wants room: most of the window it opens over
-            room = parent.window().size()
-            self.resize(max(960, int(room.width() * 0.92)), max(640, int(room.height() * 0.92)))
 
         body = QHBoxLayout()
         body.addWidget(self._build_choices())
         body.addLayout(self._build_preview(), 1)
         outer = QVBoxLayout(self)
         outer.addLayout(body, 1)
-        outer.addLayout(self._build_buttons())
-        for keys, slot in ((("Ctrl+Return", "Ctrl+Enter"), self.make_preview), (("Ctrl+P",), self.print_report),
-                           (("Ctrl+S",), self.save_pdf), (("Ctrl+=", "Ctrl++"), self.zoom_in),
-                           (("Ctrl+-",), self.zoom_out), (("Ctrl+0",), lambda: self.set_zoom(1.0)),
-                           (("PgUp", "Alt+Left"), lambda: self.show_page(self.page_index - 1)),
-                           (("PgDown", "Alt+Right"), lambda: self.show_page(self.page_index + 1))):
+        outer.addLayout(self._build_buttons(self.print_report, "用系统的打印对话框选择打印机，打印预览中的报表",
+                                            self.save_pdf, "按所选的选项生成报表，保存为 PDF 文件"))
+        for keys, slot in ((("Ctrl+Return", "Ctrl+Enter"), self.make_preview), (("Ctrl+=", "Ctrl++"), self.zoom_in),
+                           (("Ctrl+-",), self.zoom_out), (("Ctrl+0",), lambda: self.set_zoom(1.0))):
             for key in keys:
                 QShortcut(QKeySequence(key), self, slot)
         self._render_timer = QTimer(self)
@@ -184,26 +175,9 @@ class ReportsDialog(QDialog):
 
     def _build_preview(self) -> QVBoxLayout:
         """Right: the page turner, the zoom and the page."""
-        self.previous_button = QToolButton()
-        self.previous_button.setText("◀ 上一页")
-        self.previous_button.setToolTip("上一页（PageUp）")
-        self.previous_button.clicked.connect(lambda: self.show_page(self.page_index - 1))
-        self.next_button = QToolButton()
-        self.next_button.setText("下一页 ▶")
-        self.next_button.setToolTip("下一页（PageDown）")
-        self.next_button.clicked.connect(lambda: self.show_page(self.page_index + 1))
-        self.page_label = QLabel()
-        self.page_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("第 000 / 000 页"))
-        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.fit_button = QToolButton()
-        self.fit_button.setText("适合窗口")
-        self.fit_button.setCheckable(True)
-        self.fit_button.setChecked(True)
-        self.fit_button.setToolTip("整页显示在窗口中")
+        bar = self._build_page_bar(lambda: self.show_page(self.page_index - 1),
+                                   lambda: self.show_page(self.page_index + 1))
         self.fit_button.clicked.connect(lambda: self.set_zoom(None))
-        self.actual_button = QToolButton()
-        self.actual_button.setText("实际大小 1:1")
-        self.actual_button.setCheckable(True)
         self.actual_button.setToolTip("按打印出来的大小显示（Ctrl+0）")
         self.actual_button.clicked.connect(lambda: self.set_zoom(1.0))
         self.zoom_out_button = QToolButton()
@@ -218,55 +192,14 @@ class ReportsDialog(QDialog):
         self.zoom_in_button.setText("＋")
         self.zoom_in_button.setToolTip("放大（Ctrl+=）")
         self.zoom_in_button.clicked.connect(self.zoom_in)
-        bar = QHBoxLayout()
-        for widget in (self.previous_button, self.page_label, self.next_button):
+        for widget in (self.zoom_out_button, self.zoom_label, self.zoom_in_button):
             bar.addWidget(widget)
-        bar.addStretch(1)
-        for widget in (self.fit_button, self.actual_button, self.zoom_out_button, self.zoom_label,
-                       self.zoom_in_button):
-            bar.addWidget(widget)
-
-        self.preview = QLabel()
-        self.preview.setObjectName("preview")
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setAccessibleName("预览")
-        self.preview.setWordWrap(True)
-        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._build_preview_area()
         self.preview.setText("选好报表和选项后，按“预览”查看报表。")
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.preview)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll.setStyleSheet("QScrollArea { background: #8a8a8a; } "
-                                  "QLabel#preview { background: #8a8a8a; color: white; }")
         right = QVBoxLayout()
         right.addLayout(bar)
         right.addWidget(self.scroll, 1)
         return right
-
-    def _build_buttons(self) -> QHBoxLayout:
-        """Bottom: what happened, 打印…, 保存 PDF…, 关闭."""
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.print_button = QPushButton("打印…")
-        self.print_button.setToolTip("用系统的打印对话框选择打印机，打印预览中的报表（Ctrl+P）")
-        self.print_button.clicked.connect(self.print_report)
-        self.pdf_button = QPushButton("保存 PDF…")
-        self.pdf_button.setToolTip("按所选的选项生成报表，保存为 PDF 文件（Ctrl+S）")
-        self.pdf_button.clicked.connect(self.save_pdf)
-        self.close_button = QPushButton("关闭")
-        self.close_button.clicked.connect(self.reject)
-        for button in (self.print_button, self.pdf_button, self.close_button):
-            button.setAutoDefault(False)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addWidget(self.close_button)
-        return buttons
 
     # --- the report and its options -------------------------------------------------------------
 
@@ -322,20 +255,6 @@ class ReportsDialog(QDialog):
         self.preview_button.setEnabled(ready)
         self.pdf_button.setEnabled(ready)
         self.print_button.setEnabled(ready and self.pages is not None and not self.stale)
-
-    @property
-    def busy(self) -> bool:
-        """A report is being made, saved or printed."""
-        return self._busy
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self._update_buttons()
-
-    def _set_status(self, text: str, *, error: bool = False) -> None:
-        self.status_text = text
-        self.status.setText(text)
-        self.status.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
 
     def _run(self, title: str, work: Callable[[Progress], Any], success: Callable[[Any], None],
              cancelled: str) -> None:
@@ -406,7 +325,7 @@ class ReportsDialog(QDialog):
         def work(progress: Progress) -> int:
             try:
                 return pdf_pages.print_pages(printer, pages.path, progress)
-            except pdf_pages.PrintCancelled as exc:
+            except PrintCancelled as exc:
                 sent[0] = exc.pages_sent
                 raise
 
@@ -430,10 +349,6 @@ class ReportsDialog(QDialog):
         self._set_status(text, error=True)
         if kind != "warning":
             ops_module.show_error(self, exc)
-
-    def _work_cancelled(self, text: str) -> None:
-        self._set_busy(False)
-        self._set_status(text)
 
     # --- the preview -------------------------------------------------------------------------------
 
@@ -510,17 +425,6 @@ class ReportsDialog(QDialog):
         super().resizeEvent(event)
         if self.zoom is None and self.pages is not None:
             self._render_timer.start()
-
-    # --- closing ---------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """关闭 or Esc: not while a report is being made or printed (its progress dialog stops it)."""
-        if self._busy:
-            return
-        super().reject()
-
-    def close_without_asking(self) -> None:
-        self.done(QDialog.DialogCode.Rejected)
 
 
 def open_reports(parent: QWidget, ops: Operations, report: str | None = None,

@@ -22,7 +22,8 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
 from chang_shan.errors import DomainError
-from chang_shan.progress import Cancelled, Progress
+from chang_shan.progress import Progress
+from chang_shan.ui.widgets.page_preview import paint_pages
 
 POINTS_PER_INCH = 72.0
 MM_PER_POINT = 25.4 / POINTS_PER_INCH
@@ -105,39 +106,12 @@ def fitted(page: QSizeF, target: QRectF) -> QRectF:
                   width, height)
 
 
-class PrintCancelled(Cancelled):
-    """取消 while printing: ``pages_sent`` pages may still come out of a printer whose driver cannot
-    take a job back (Qt's PDF and CUPS engines cannot abort; then every page already painted)."""
-
-    def __init__(self, pages_sent: int) -> None:
-        super().__init__()
-        self.pages_sent = pages_sent
-
-
 def print_pages(printer: QPrinter, path: Path, progress: Progress) -> int:
-    """Every page of the PDF at ``path`` onto ``printer`` (on the worker), one sheet each; the
-    number of pages sent. Cancelled: the job is aborted where the driver allows it."""
+    """Every page of the PDF at ``path`` onto ``printer`` (on the worker), one sheet each, rendered
+    at the printer's resolution; the number of pages sent. 取消: ``page_preview.PrintCancelled``."""
     dpi = min(float(printer.resolution()), MAX_PRINT_DPI)
     with closing(_open(path)) as pdf:
-        total = len(pdf)
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise DomainError("无法开始打印：打印机没有准备好。请检查打印机后再试。")
-        painted = 0
-        try:
-            for index in range(total):
-                progress(index, total, f"第 {index + 1} / {total} 页")
-                if index and not printer.newPage():
-                    raise DomainError("打印机不接受新的一页，打印没有完成。")
-                image = _render(pdf, index, dpi)
-                target = printer.pageLayout().fullRectPixels(printer.resolution()).toRectF()
-                painter.drawImage(fitted(QSizeF(*_size(pdf, index)), target), image)
-                painted += 1
-            progress(total, total, "")
-        except Cancelled:
-            aborted = printer.abort()
-            raise PrintCancelled(0 if aborted else painted) from None
-        finally:
-            if painter.isActive():
-                painter.end()
-    return painted
+        def paint(painter: QPainter, index: int, target: QRectF) -> None:
+            painter.drawImage(fitted(QSizeF(*_size(pdf, index)), target), _render(pdf, index, dpi))
+
+        return paint_pages(printer, len(pdf), paint, progress)
