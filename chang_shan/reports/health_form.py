@@ -145,8 +145,11 @@ class Form:
              align: str = CENTER, style: str = SONG) -> None:
         doc = self.doc
         doc.rect(x, top - height, width, height, stroke_width=LINE)
-        fit, parts = doc.fit_lines(text, width - 2 * PAD, size=size, min_size=size - 1.5, max_lines=3,
-                                   style=style)
+        if "\n" in text:  # broken where the form breaks it
+            fit, parts = size, text.split("\n")
+        else:
+            fit, parts = doc.fit_lines(text, width - 2 * PAD, size=size, min_size=size - 1.5, max_lines=3,
+                                       style=style)
         leading = fit * 1.2
         first = top - height / 2 + (len(parts) - 1) * leading / 2 - fit * 0.35
         tx = x + width / 2 if align == CENTER else x + PAD
@@ -164,7 +167,7 @@ class Form:
         left = doc.left + self.indent
         answers_x = left + LABEL
         box_area = self.boxes_width(max(boxes, len(chosen))) + 2 * PAD
-        width = doc.right - box_area - answers_x - 2 * PAD
+        width = doc.right - box_area - answers_x - 2 * PAD - 2
         marks = circled if circled is not None else [code in chosen for code, _text in options]
         items = [(f"{code} {text}".strip(), mark) for (code, text), mark in zip(options, marks, strict=True)]
         if extra:
@@ -180,7 +183,7 @@ class Form:
         for n, line in enumerate(lines):
             y = first - n * leading
             for dx, text, circled in line:
-                x = answers_x + PAD + dx
+                x = answers_x + PAD + 2 + dx  # room for the circle of a first answer
                 doc.text(x, y, text, size=SIZE)
                 if circled:
                     w = doc.width(text, SIZE)
@@ -307,7 +310,7 @@ def draw_form(doc: PdfDocument, f: HealthForm) -> None:
     form.question("职　　业", OCCUPATION, [])
     form.question("婚姻状况", health.marital().entries, chosen(data.marital_code))
     pay = data.payment if answered else []
-    form.question("医疗费用支付方式", health.payment().entries, pay, boxes=3,
+    form.question("医疗费用\n支付方式", health.payment().entries, pay, boxes=3,
                   extra=_with_other(pay, "8", data.payment_other, "其他"))
     allergy = data.allergies if answered else []
     form.question("药物过敏史", health.allergy().entries, allergy, boxes=4,

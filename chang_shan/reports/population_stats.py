@@ -178,8 +178,8 @@ def bar_chart(s: PopulationStats, font: str, width: float, height: float) -> Dra
     d = Drawing(width, height)
     d.add(String(width / 2, height - 14, "各网格在册居民（按年龄段）", fontName=font, fontSize=11, textAnchor="middle"))
     chart = VerticalBarChart()
-    chart.x, chart.y = 42, 34
-    chart.width, chart.height = width - 150, height - 70
+    chart.x, chart.y = 42, 46
+    chart.width, chart.height = width - 150, height - 80
     bands = [*BANDS, UNKNOWN] if s.total.bands[UNKNOWN] else list(BANDS)
     chart.data = [[g.bands[b] for g in s.grids] or [0] for b in bands]
     chart.categoryAxis.categoryNames = [g.grid for g in s.grids] or ["（无）"]
@@ -187,6 +187,10 @@ def bar_chart(s: PopulationStats, font: str, width: float, height: float) -> Dra
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 9
     chart.categoryAxis.labels.dy = -4
+    if len(s.grids) > 4:  # many grids: the names slanted, never on top of each other
+        chart.categoryAxis.labels.angle = 30
+        chart.categoryAxis.labels.boxAnchor = "ne"
+        chart.categoryAxis.labels.dx = 4
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 8
@@ -195,7 +199,7 @@ def bar_chart(s: PopulationStats, font: str, width: float, height: float) -> Dra
     chart.valueAxis.gridStrokeColor = colors.Color(0.85, 0.85, 0.85)
     chart.valueAxis.gridStrokeWidth = 0.4
     chart.barWidth = 18
-    chart.groupSpacing = 14
+    chart.groupSpacing = 14 if len(s.grids) <= 4 else 6
     for i in range(len(bands)):
         chart.bars[i].fillColor = BAND_COLOURS[i]
         chart.bars[i].strokeColor = colors.white
@@ -281,7 +285,8 @@ def draw_stats(doc: PdfDocument, s: PopulationStats, *, community: str) -> None:
     for g in s.grids:
         for b in g.buildings:
             y = table.row(y, [g.grid, b.label, *_age_cells(b)])
-        y = table.row(y, [g.grid, "小计", *_age_cells(g)], shade=True)
+        if len(g.buildings) > 1:
+            y = table.row(y, [g.grid, "小计", *_age_cells(g)], shade=True)
     y = table.row(y, ["合计", "", *_age_cells(t)], shade=True)
 
     groups = list(t.groups)

@@ -59,7 +59,7 @@ def test_pdf_has_tables_and_charts(db: Database, town: Town, tmp_path: Path) -> 
     assert info["Page size"].split()[:3] == ["841.89", "x", "595.276"]  # A4 landscape
     text = pdftotext(out)
     for expected in ("人口统计表", "统计日期：2026年5月1日", "各网格在册居民（按年龄段）", "年龄结构", "60岁及以上占比",
-                     "党员家庭户", "特殊人群", "独居", "小计", "合计", "80.0%", "75.0%", "100.0%", f"{RARE_NAME}楼",
+                     "党员家庭户", "特殊人群", "独居", "合计", "80.0%", "75.0%", "100.0%", f"{RARE_NAME}楼",
                      "60–79岁", "3人", "60.0%", "第 1 页 共"):
         assert expected in text, expected
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(out), str(tmp_path / "page")], check=True)
