@@ -82,7 +82,7 @@ def problem_rows(wizard: ImportWizard) -> list[list[str]]:
 
 
 def test_a_clean_workbook_goes_through_every_step_and_imports(qtbot, operations, town: Town, db: Database,
-                                                               tmp_path: Path) -> None:  # noqa: ANN001
+                                                               boxes: Boxes, tmp_path: Path) -> None:  # noqa: ANN001
     path = workbook(tmp_path / "花名册.xlsx", [NEW_SON, NEW_DAUGHTER])
     wizard = open_wizard(qtbot, operations, path)
     assert wizard.step == FILE and not wizard.import_button.isVisible()
@@ -97,6 +97,12 @@ def test_a_clean_workbook_goes_through_every_step_and_imports(qtbot, operations,
     assert preview.index(0, 1).data() == "张𠀀明"
     assert preview.index(0, 2).data() == NEW_SON[2][:6] + "********" + NEW_SON[2][-4:]  # masked
     assert preview.index(0, 6).data() == "139****9999"
+
+    sheet_page.sheet.setCurrentText("说明")  # no header there: refused, the sheet read stays
+    sheet_page.sheetChosen.emit("说明")
+    qtbot.waitUntil(lambda: not wizard.busy and bool(boxes.shown))
+    assert "找不到表头" in boxes.shown[0][2]
+    assert sheet_page.sheet.currentText() == "居民花名册" and wizard.plan.sheet == "居民花名册"
 
     press_next(qtbot, wizard, MAPPING)
     chosen = wizard.mapping_page.chosen()
@@ -122,6 +128,15 @@ def test_a_clean_workbook_goes_through_every_step_and_imports(qtbot, operations,
     assert changed == ["导入居民：花名册.xlsx"]
     assert wizard.result_page.summary.text().startswith("已从“花名册.xlsx”导入：新登记居民 2 人")
     assert wizard.close_button.text() == "完成"
+
+    from chang_shan.population.undo import last_action, undo_last  # the import is one undoable action
+
+    with db.reader() as session:
+        pending = last_action(session)
+    assert pending is not None and pending.action == "导入居民：花名册.xlsx"
+    with db.transaction("撤销") as session:
+        undo_last(session, expected_id=pending.id)
+    assert resident_count(db) == town.active + 1
 
 
 def test_problems_are_listed_and_block_the_import_until_the_file_is_corrected(

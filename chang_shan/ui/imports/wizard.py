@@ -278,7 +278,9 @@ class ImportWizard(QDialog):
 
         def done(result: Any) -> None:
             self.result_value = result
-            self.result_page.summary.setText(f"已从“{self.path.name}”导入：{result.describe()}")
+            self.result_page.summary.setText(
+                f"已从“{self.path.name}”导入：{result.describe()}\n\n"
+                f"这次导入是一步完成的：需要时可以用“编辑 → 撤销”（Ctrl+Z）把它整个撤回。")
             self.ops.notify_changed(action)
             self.go(DONE)
 
