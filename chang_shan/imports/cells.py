@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
@@ -100,16 +101,23 @@ def _date(year: int, month: int, day: int, raw: str) -> tuple[date | None, str |
         return None, f"日期“{raw}”不存在。"
 
 
-def _code_or_label(value: object, table: codes.CodeTable, extra: dict[str, str], what: str,
-                   hint: str) -> tuple[str | None, str | None]:
+@cache
+def _lookup(table_name: str) -> dict[str, str]:
+    """Every way a value of the table may be written → its code: codes (``1`` and ``01``),
+    labels, and the words offices use (which win over a label)."""
+    table, extra = _TABLES[table_name]()
+    words = {code: code for code in table.codes()}
+    words.update({code.lstrip("0"): code for code in table.codes() if code.lstrip("0")})
+    words.update({label: code for code, label in table.entries})
+    words.update(extra)  # 与户主关系“本人” is the head himself (户主), not GB/T 4761's 01
+    return words
+
+
+def _code_or_label(value: object, table_name: str, what: str, hint: str) -> tuple[str | None, str | None]:
     raw = unicodedata.normalize("NFKC", text(value)).replace(" ", "")
     if not raw:
         return None, None
-    if raw in table:
-        return raw, None
-    if raw.isdigit() and raw.zfill(2) in table:
-        return raw.zfill(2), None
-    code = table.code_for(raw) or extra.get(raw)
+    code = _lookup(table_name).get(raw)
     if code is None:
         return None, f"未知的{what}“{raw}”：{hint}"
     return code, None
@@ -119,13 +127,11 @@ _SEX_WORDS = {"男性": "1", "女性": "2", "M": "1", "F": "2", "未知": "0", "
 
 
 def sex(value: object) -> tuple[str | None, str | None]:
-    return _code_or_label(value, codes.sex(), _SEX_WORDS, "性别", "应为 男 或 女（代码 1 或 2）。")
+    return _code_or_label(value, "sex", "性别", "应为 男 或 女（代码 1 或 2）。")
 
 
 def ethnicity(value: object) -> tuple[str | None, str | None]:
-    table = codes.ethnicity()
-    short = {label.removesuffix("族"): code for code, label in table.entries if label.endswith("族")}
-    return _code_or_label(value, table, short, "民族", "应为 GB/T 3304 中的民族名称，如 汉族、满族、朝鲜族。")
+    return _code_or_label(value, "ethnicity", "民族", "应为 GB/T 3304 中的民族名称，如 汉族、满族、朝鲜族。")
 
 
 _RELATION_WORDS = {"本人": "02", "户主本人": "02", "丈夫": "11", "妻子": "12", "儿子": "20", "女儿": "30",
@@ -133,8 +139,19 @@ _RELATION_WORDS = {"本人": "02", "户主本人": "02", "丈夫": "11", "妻子
 
 
 def relation(value: object) -> tuple[str | None, str | None]:
-    return _code_or_label(value, codes.relation(), _RELATION_WORDS, "与户主关系",
+    return _code_or_label(value, "relation", "与户主关系",
                           "应为 GB/T 4761 中的关系，如 户主、配偶、子、女、父亲、母亲、非亲属。")
+
+
+def _ethnicity_words() -> dict[str, str]:
+    return {label.removesuffix("族"): code for code, label in codes.ethnicity().entries if label.endswith("族")}
+
+
+_TABLES = {
+    "sex": lambda: (codes.sex(), _SEX_WORDS),
+    "ethnicity": lambda: (codes.ethnicity(), _ethnicity_words()),
+    "relation": lambda: (codes.relation(), _RELATION_WORDS),
+}
 
 
 def residence_type(value: object) -> tuple[str | None, str | None]:
