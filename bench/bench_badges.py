@@ -142,7 +142,7 @@ def measure(data_dir: Path, layout: str, passes: int, on: date) -> dict:
         for n in range(passes):
             keep = n > 0 or passes == 1
             out = work / f"badges-{n}.pdf"
-            qr.encode.cache_clear()  # every figure but job_after_preview is for codes not yet made
+            qr.clear_cache()  # every figure but job_after_preview is for codes not yet made
             started = time.perf_counter()
             result = job.write_pdf(db, out, BadgeChoice(all_60plus=True), layout, today=on)
             job_s = time.perf_counter() - started
@@ -152,7 +152,7 @@ def measure(data_dir: Path, layout: str, passes: int, on: date) -> dict:
             job.write_pdf(db, work / f"again-{n}.pdf", BadgeChoice(all_60plus=True), layout, today=on)
             again_s = time.perf_counter() - started
 
-            qr.encode.cache_clear()
+            qr.clear_cache()
             started = time.perf_counter()
             with db.reader() as session:
                 batch = job.prepare(session, BadgeChoice(all_60plus=True), layout, copy.files, today=on)

@@ -26,7 +26,9 @@ and the address in most cases. When the text would need a larger version, it is 
 
 from __future__ import annotations
 
-from chang_shan.badges.qr import QrCode, QrTooLong, encode
+from collections.abc import Iterator, Sequence
+
+from chang_shan.badges.qr import QrCode, QrTooLong, encode, encode_all
 from chang_shan.badges.shapes import BadgeData, FittedText
 
 MIN_MODULE_MM = 0.4
@@ -108,6 +110,19 @@ def fit_code(data: BadgeData, max_version: int) -> tuple[FittedText, QrCode | No
     shown = "超过40" if code is None else str(version)
     warnings = (*warnings, f"二维码仍然过大（版本 {shown}，此版式最大 {max_version}），可能难以扫描")
     return FittedText(text, version, max_version, warnings), code
+
+
+def fit_codes(badges: Sequence[BadgeData], max_version: int, *,
+              helpers: int = 1) -> Iterator[tuple[FittedText, QrCode | None]]:
+    """``fit_code`` for many badges, in order, yielded as they are ready: the full texts are
+    encoded by ``helpers`` processes (``qr.encode_all``); the few too big for ``max_version``
+    are shortened here."""
+    texts = [badge_text(data) for data in badges]
+    for data, text, code in zip(badges, texts, encode_all(texts, helpers=helpers), strict=True):
+        if code is not None and code.version <= max_version:
+            yield FittedText(text, code.version, max_version, ()), code
+        else:
+            yield fit_code(data, max_version)
 
 
 def fit_text(data: BadgeData, max_version: int) -> FittedText:

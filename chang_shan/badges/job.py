@@ -12,7 +12,7 @@ the meantime, ``ensure_badges`` gives other ones and the job is refused (print a
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from chang_shan.audit.events import record_event
-from chang_shan.badges.content import fit_code
+from chang_shan.badges.content import fit_codes
 from chang_shan.badges.drawing import PageDrawing
 from chang_shan.badges.layouts import Entry, Layout, get_layout, pages
 from chang_shan.badges.register import ensure_badges, record_prints
@@ -74,34 +74,59 @@ def prepare(session: Session, choice: BadgeChoice, layout_name: str, files_root:
     """The batch for ``choice`` in the layout ``layout_name`` (Perm.EDIT on everyone in it: a
     badge carries full phone numbers). Reads only. ``DomainError`` when nobody is chosen."""
     layout = get_layout(layout_name)
+    # Nothing else runs meanwhile (the preview waits): two helper processes share the encoding.
+    return batch_of(layout, _badges(session, choice, files_root, today), helpers=2)
+
+
+def _badges(session: Session, choice: BadgeChoice, files_root: Path, today: date | None) -> list[BadgeData]:
     ids = select_residents(session, choice, today=today)
     if not ids:
         raise DomainError(NOBODY)
-    return batch_of(layout, badge_data(session, ids, files_root, today=today))
+    return badge_data(session, ids, files_root, today=today)
 
 
-def batch_of(layout: Layout, badges: Sequence[BadgeData]) -> BadgeBatch:
+class _Fitting:
+    """Badges fitted to a layout one by one (a stream the PDF renderer can draw as it comes), with
+    the warnings and counts gathered on the way; ``batch()`` once all are through."""
+
+    def __init__(self, layout: Layout, badges: Sequence[BadgeData]) -> None:
+        self.layout = layout
+        self.badges = badges
+        self.entries: list[Entry] = []
+        self.warnings: list[tuple[str, str]] = []
+        if badges and not any(data.hotline.strip() for data in badges):
+            self.warnings.append(("", "社区电话未设置（工具 → 设置 → 社区电话）：卡上和二维码中都没有社区电话。"))
+
+    def stream(self, *, helpers: int) -> Iterator[Entry]:
+        for data, (fitted, code) in zip(self.badges, fit_codes(self.badges, self.layout.max_version,
+                                                               helpers=helpers), strict=True):
+            if code is None:
+                raise DomainError(f"{data.name}的防走失卡内容过长，无法生成二维码。")
+            entry = (data, fitted, code)
+            self.entries.append(entry)
+            self.warnings += [(data.name, message) for message in fitted.warnings]
+            if not data.contacts:
+                self.warnings.append((data.name, "没有登记家属联系人（卡上只有社区电话）。"))
+            yield entry
+
+    def batch(self) -> BadgeBatch:
+        entries = self.entries
+        counts = {
+            "badges": len(entries), "pages": self.layout.page_count(len(entries)),
+            "shortened": sum(1 for _data, fitted, _code in entries if fitted.shortened),
+            "too_big": sum(1 for _data, fitted, _code in entries if not fitted.fits),
+            "photos": sum(1 for data, _fitted, _code in entries if data.photo_path and self.layout.photo),
+            "no_contacts": sum(1 for data, _fitted, _code in entries if not data.contacts),
+        }
+        return BadgeBatch(self.layout, tuple(entries), tuple(self.warnings), counts)
+
+
+def batch_of(layout: Layout, badges: Sequence[BadgeData], *, helpers: int = 0) -> BadgeBatch:
     """Fit each badge's QR text to ``layout`` and gather the warnings."""
-    entries: list[Entry] = []
-    warnings: list[tuple[str, str]] = []
-    if badges and not any(data.hotline.strip() for data in badges):
-        warnings.append(("", "社区电话未设置（工具 → 设置 → 社区电话）：卡上和二维码中都没有社区电话。"))
-    for data in badges:
-        fitted, code = fit_code(data, layout.max_version)
-        if code is None:
-            raise DomainError(f"{data.name}的防走失卡内容过长，无法生成二维码。")
-        entries.append((data, fitted, code))
-        warnings += [(data.name, message) for message in fitted.warnings]
-        if not data.contacts:
-            warnings.append((data.name, "没有登记家属联系人（卡上只有社区电话）。"))
-    counts = {
-        "badges": len(entries), "pages": layout.page_count(len(entries)),
-        "shortened": sum(1 for _data, fitted, _code in entries if fitted.shortened),
-        "too_big": sum(1 for _data, fitted, _code in entries if not fitted.fits),
-        "photos": sum(1 for data in badges if data.photo_path and layout.photo),
-        "no_contacts": sum(1 for data in badges if not data.contacts),
-    }
-    return BadgeBatch(layout, tuple(entries), tuple(warnings), counts)
+    fitting = _Fitting(layout, badges)
+    for _entry in fitting.stream(helpers=helpers):
+        pass
+    return fitting.batch()
 
 
 def _record(session: Session, batch: BadgeBatch, *, output: str, action: str, detail: dict) -> None:
@@ -139,13 +164,16 @@ def write_pdf(db: Database, out: str | os.PathLike[str], choice: BadgeChoice, la
     layout = get_layout(layout_name)
     progress(0, 1, "读取资料")
     with db.reader() as session:
-        batch = prepare(session, choice, layout.name, db.data_dir.files, today=today)
+        badges = _badges(session, choice, db.data_dir.files, today)
     author = getattr(db.actor, "username", "") or "长山"
     with AtomicFile(target) as part:
         assert part.temp is not None
-        info = render_badges(part.temp, pages(batch.layout, batch.entries), total=batch.pages,
-                             title=f"{TITLE}（{len(batch.entries)} 人）", author=author,
-                             subject=f"{TITLE} {batch.layout.label}", progress=progress)
+        # The pages are drawn while a helper process encodes the QR codes still to come.
+        fitting = _Fitting(layout, badges)
+        info = render_badges(part.temp, pages(layout, fitting.stream(helpers=1)),
+                             total=layout.page_count(len(badges)), title=f"{TITLE}（{len(badges)} 人）",
+                             author=author, subject=f"{TITLE} {layout.label}", progress=progress)
+        batch = fitting.batch()
         action = _action(batch, "PDF")
         with db.transaction(action) as tx:
             detail = {"file": str(target), "recorded": record}

@@ -18,7 +18,8 @@ renderer shrinks it. Nothing here knows a font: the PDF (``reports/badges.py``) 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from dataclasses import dataclass
 
 from chang_shan.badges.content import MIN_MODULE_MM, TITLE
@@ -96,11 +97,12 @@ def get_layout(name: str) -> Layout:
         raise DomainError(f"没有名为 {name} 的版式；可用的版式：{names}。") from None
 
 
-def pages(layout: Layout, entries: Sequence[Entry]) -> Iterator[PageDrawing]:
-    """The pages of ``entries`` in order, ``layout.per_page`` badges a page."""
+def pages(layout: Layout, entries: Iterable[Entry]) -> Iterator[PageDrawing]:
+    """The pages of ``entries`` in order, ``layout.per_page`` badges a page (``entries`` may be
+    a stream: a page is made as soon as its badges are there)."""
     places = layout.origins()
-    for start in range(0, len(entries), layout.per_page):
-        chunk = entries[start:start + layout.per_page]
+    stream = iter(entries)
+    while chunk := list(islice(stream, layout.per_page)):
         page = PageDrawing(layout.page_width, layout.page_height,
                            badges=tuple(data.resident_id for data, _fitted, _code in chunk))
         marks: dict[LineItem, None] = {}

@@ -12,8 +12,11 @@ Passing zxing-cpp bytes instead of text is no way out: it then marks the code as
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 
 import zxingcpp
 from PIL import Image
@@ -87,11 +90,33 @@ def _encode_bytes_mode(text: str) -> QrCode:
 # when the PDF is written: the codes of the last few thousand texts are kept (a code is immutable;
 # 6,000 codes of version 10–15 hold about 25 MB).
 ENCODE_CACHE_SIZE = 6000
+_cache: OrderedDict[str, QrCode] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
-@lru_cache(maxsize=ENCODE_CACHE_SIZE)
-def encode(text: str) -> QrCode:
-    """The QR code for ``text``; ``QrTooLong`` past version 40 (cached per text)."""
+def _cached(text: str) -> QrCode | None:
+    with _cache_lock:
+        code = _cache.get(text)
+        if code is not None:
+            _cache.move_to_end(text)
+        return code
+
+
+def _remember(code: QrCode) -> QrCode:
+    with _cache_lock:
+        _cache[code.text] = code
+        _cache.move_to_end(code.text)
+        while len(_cache) > ENCODE_CACHE_SIZE:
+            _cache.popitem(last=False)
+    return code
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _encode_uncached(text: str) -> QrCode:
     if _shift_jis_possible(text):
         return _encode_bytes_mode(text)
     try:
@@ -104,6 +129,11 @@ def encode(text: str) -> QrCode:
     return QrCode(text=text, version=version_for_size(size), size=size, modules=bytes(view))
 
 
+def encode(text: str) -> QrCode:
+    """The QR code for ``text``; ``QrTooLong`` past version 40 (cached per text)."""
+    return _cached(text) or _remember(_encode_uncached(text))
+
+
 def version_of(text: str) -> int:
     """The version ``encode(text)`` makes."""
     return encode(text).version
@@ -114,3 +144,77 @@ def largest_version(printed_mm: float, module_mm: float) -> int:
     included, is printed ``printed_mm`` wide."""
     modules = int(printed_mm / module_mm + 1e-9) - 2 * QUIET_ZONE
     return max(0, min(MAX_VERSION, version_for_size(modules)))
+
+
+# --- many codes at once --------------------------------------------------------------------------
+# zxing-cpp holds Python's lock while it encodes (about 0.7 ms a code), so threads cannot share the
+# work. For a big batch, helper processes encode chunks while this process goes on (drawing the
+# pages of the codes already made, for a PDF). "spawn" processes: forking a process that runs Qt
+# and a worker thread is unsafe. Anything wrong with the helpers (cannot start, killed, frozen
+# program without multiprocessing support) and the rest is encoded here: slower, never different.
+PARALLEL_MIN = 400  # fewer codes than this: starting a helper process costs more than it saves
+CHUNK = 200
+
+
+def _encode_chunk(texts: list[str]) -> list[tuple[int, int, bytes] | None]:
+    """In a helper process: (version, size, modules) per text, None when too long."""
+    out: list[tuple[int, int, bytes] | None] = []
+    for text in texts:
+        try:
+            code = _encode_uncached(text)
+        except QrTooLong:
+            out.append(None)
+        else:
+            out.append((code.version, code.size, code.modules))
+    return out
+
+
+def encode_all(texts: Sequence[str], *, helpers: int = 1) -> Iterator[QrCode | None]:
+    """The codes of ``texts`` in order (None for a text no version holds), made by ``helpers``
+    processes when there are many; yielded as soon as each is ready."""
+    missing = [text for text in dict.fromkeys(texts) if _cached(text) is None]
+    chunks: list[tuple[list[str], Future]] = []
+    owner: dict[str, int] = {}  # text → its chunk
+    pool: ProcessPoolExecutor | None = None
+    if helpers > 0 and len(missing) >= PARALLEL_MIN:
+        try:
+            import multiprocessing
+
+            pool = ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("spawn"))
+            for start in range(0, len(missing), CHUNK):
+                chunk = missing[start:start + CHUNK]
+                owner.update(dict.fromkeys(chunk, len(chunks)))
+                chunks.append((chunk, pool.submit(_encode_chunk, chunk)))
+        except Exception:  # noqa: BLE001 - no helpers: everything is encoded here
+            owner.clear()
+    collected: set[int] = set()
+    try:
+        for text in texts:
+            code = _cached(text)
+            index = owner.get(text)
+            if code is None and index is not None and index not in collected:
+                collected.add(index)
+                _collect(*chunks[index])
+                code = _cached(text)
+            if code is None:
+                try:
+                    code = encode(text)
+                except QrTooLong:
+                    code = None
+            yield code
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _collect(chunk: list[str], future: Future) -> None:
+    """Remember the codes a helper made for ``chunk`` (nothing when it failed: they are then
+    encoded here, one by one, as they are needed)."""
+    try:
+        results = future.result()
+    except Exception:  # noqa: BLE001 - a broken or killed helper
+        return
+    for text, result in zip(chunk, results, strict=True):
+        if result is not None:
+            version, size, modules = result
+            _remember(QrCode(text=text, version=version, size=size, modules=modules))

@@ -129,3 +129,23 @@ def test_every_layout_keeps_modules_at_least_the_minimum() -> None:
         assert layout.qr_side / (modules + 4) < MIN_MODULE_MM  # one version more would not
     assert LAYOUTS["card"].max_version >= version_of(badge_text(badge(contacts=(SON, IN_LAW)), medical=""))
     assert HOTLINE in FULL and COMMUNITY in FULL
+
+
+def test_many_codes_made_by_helper_processes_equal_the_codes_made_here() -> None:
+    """qr.encode_all hands big batches to a helper process ("spawn"); its codes must be the very
+    codes encode() makes, in order, with None for a text no version holds."""
+    from chang_shan.badges import qr
+
+    texts = [f"防走失联系卡 长山花园社区\n姓名：𠀀秀英{i}\n家属：张伟（儿子）139{i:08d}\n编号：{i:05d}-1"
+             for i in range(qr.PARALLEL_MIN + 50)]
+    texts.insert(7, "防走失联系卡\n" + "长" * 3000)  # too long for any version
+    qr.clear_cache()
+    made = list(qr.encode_all(texts, helpers=1))
+    qr.clear_cache()
+    for text, code in zip(texts, made, strict=True):
+        if code is None:
+            assert len(text) > 3000
+            continue
+        here = qr.encode(text)
+        assert (code.text, code.version, code.modules) == (here.text, here.version, here.modules)
+    assert made[7] is None and sum(code is None for code in made) == 1
