@@ -57,3 +57,27 @@ class PermissionDenied(DomainError):
 
 class LoginFailed(DomainError):
     """Wrong user name or password, a locked or disabled account."""
+
+
+class WrongPassphrase(DomainError):
+    """A backup's passphrase is not the one it was written with (the file itself is whole)."""
+
+
+class DamagedBackup(DomainError):
+    """A backup file is cut short or altered; ``where`` says what was found wrong."""
+
+    def __init__(self, message: str, *, where: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+
+
+class NotABackup(DomainError):
+    """The file chosen is not a 长山 backup at all."""
+
+
+class NewerBackup(EnvironmentProblem):
+    """A backup written by a newer version of the program: refused, nothing changed."""
+
+
+class BackupTargetProblem(EnvironmentProblem):
+    """The backup's target (a USB stick, a folder): too little space, FAT32's 4 GiB limit, removed."""

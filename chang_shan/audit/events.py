@@ -11,6 +11,7 @@ EVENT_KINDS = {
     "reveal": "查看完整信息", "export": "导出", "print": "打印", "login": "登录", "login_failed": "登录失败",
     "lockout": "账户锁定", "account": "账户管理", "logout": "退出登录", "unlock": "解锁",
     "settings": "修改设置", "view": "查看",
+    "backup": "备份", "verify_backup": "检查备份", "restore": "从备份恢复",
 }
 
 
