@@ -58,6 +58,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("badges.default_address", "防走失卡默认印住址", bool, False),
         Setting("badges.default_photo", "防走失卡默认印照片", bool, True),
         Setting("badges.max_contacts", "防走失卡默认家属人数", int, 2, 1, 3, "人"),
+        # The today list's 备份提醒 once the last verified backup is older than this.
+        Setting("backup.interval_days", "备份提醒间隔天数", int, 7, 1, 90, "天"),
     )
 }
 

@@ -25,7 +25,7 @@ Note = str | Callable[[Session, date], str]
 # Modules that register sections when imported (like cli.COMMAND_MODULES).
 SECTION_MODULES: tuple[str, ...] = ("chang_shan.today.sections", "chang_shan.safety.today",
                                     "chang_shan.service_requests.today", "chang_shan.badges.today",
-                                    "chang_shan.wills.today")
+                                    "chang_shan.wills.today", "chang_shan.backup.today")
 
 
 @dataclass(frozen=True)
