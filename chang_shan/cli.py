@@ -25,6 +25,7 @@ Handler = Callable[[argparse.Namespace, DataDir], int]
 COMMAND_MODULES: tuple[str, ...] = (
     "chang_shan.commands.user", "chang_shan.commands.export", "chang_shan.commands.report",
     "chang_shan.commands.today", "chang_shan.commands.badges", "chang_shan.commands.imports",
+    "chang_shan.commands.backup",
 )
 
 

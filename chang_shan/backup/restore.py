@@ -52,7 +52,7 @@ class RestoreResult:
     migrated: bool  # the backup's schema was older and was upgraded
 
 
-def _has_accounts(database: Path) -> bool:
+def has_accounts_in(database: Path) -> bool:
     if not database.exists():
         return False
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
@@ -67,7 +67,7 @@ def _has_accounts(database: Path) -> bool:
 def _require_restore(data_dir: DataDir, actor) -> None:  # noqa: ANN001 - Actor | None
     from chang_shan.accounts.permissions import Perm
 
-    if not _has_accounts(data_dir.database):
+    if not has_accounts_in(data_dir.database):
         return
     if actor is None or not actor.can(Perm.RESTORE):
         raise PermissionDenied("只有管理员可以从备份恢复（会替换整个数据库）。")
