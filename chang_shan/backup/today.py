@@ -5,7 +5,7 @@
 With no backup at all the clock starts at the database's first recorded action (its first use):
 an office is reminded a week after it began keeping records, not while the program is still empty
 (an empty database has nothing to lose and no reminder). Shown to the users who may take a backup
-(``BACKUP_PERM``).
+(``BACKUP_PERM``, not limited to some grids: ``chang_shan.backup.create.require_backup``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from chang_shan.accounts.permissions import Perm
+from chang_shan.accounts.permissions import Perm, actor_of
 from chang_shan.db.models import ChangeSet
 from chang_shan.settings import get_setting
 from chang_shan.today.registry import register_section
@@ -41,23 +41,18 @@ def _first_use(session: Session) -> date | None:
 
 def last_verified(session: Session) -> tuple[datetime, str] | None:
     """(when, where) of the last backup that was written and checked, or None."""
-    import json
+    from chang_shan.backup.record import last_backup
 
-    from chang_shan.db.models import AppMeta
-
-    meta = session.get(AppMeta, "backup.last_verified")
-    if meta is None:
-        return None
-    try:
-        record = json.loads(meta.value)
-        return datetime.fromisoformat(record["at"]), str(record.get("target", ""))
-    except (ValueError, KeyError, TypeError):
-        return None
+    record = last_backup(session)
+    return (record.created_at, str(record.target)) if record is not None else None
 
 
 def backup_due(session: Session, on: date) -> list[TodayItem]:
     """One item when the last verified backup (or, without one, the first use) is ``interval``
     days or more before ``on``; none otherwise."""
+    actor = actor_of(session)
+    if actor is not None and actor.grid_ids is not None:
+        return []  # a 网格员 may not back up the whole database (chang_shan.backup.create)
     interval = int(get_setting(session, INTERVAL_KEY))
     last = last_verified(session)
     since = _local_day(last[0]) if last is not None else _first_use(session)

@@ -174,6 +174,17 @@ class MainWindow(QMainWindow):
         self.reports_action = self._action("报表…", lambda: self.open_reports(), QKeySequence("Ctrl+Shift+R"))
         file_menu.addActions([self.import_action, self.reports_action])
         file_menu.addSeparator()
+        # 备份: accounts that may export and see every grid (chang_shan.backup.create.require_backup);
+        # 恢复: administrators (Perm.RESTORE). The services check the same.
+        self.backup_action = self._action("备份到U盘…", self.back_up, QKeySequence("Ctrl+Shift+B"))
+        self.verify_backup_action = self._action("检查备份文件…", self.verify_backup)
+        self.restore_action = self._action("从备份恢复…", self.restore_backup)
+        for act, allowed in ((self.backup_action, self.may_back_up()), (self.verify_backup_action, self.may_back_up()),
+                             (self.restore_action, self.can(Perm.RESTORE))):
+            act.setVisible(allowed)
+            act.setEnabled(allowed)
+        file_menu.addActions([self.backup_action, self.verify_backup_action, self.restore_action])
+        file_menu.addSeparator()
         if self.user_label():  # a real account: it has a password and can sign out
             file_menu.addActions([self.password_action, self.sign_out_action])
             file_menu.addSeparator()
@@ -293,6 +304,8 @@ class MainWindow(QMainWindow):
         elif kind == "will" and self.can(Perm.WILLS):
             self.wills.open_will(record_id)
             self.show_screen(self.wills)
+        elif kind == "backup":  # 备份提醒
+            self.back_up()
         elif kind in ("resident", "health"):
             self.show_screen(self.population)
             self.population.open_resident(record_id)
@@ -356,6 +369,30 @@ class MainWindow(QMainWindow):
         from chang_shan.ui.reports.dialog import open_reports
 
         open_reports(self, self.ops, report, options)
+
+    # --- backup ------------------------------------------------------------------------------
+
+    def may_back_up(self) -> bool:
+        return self.can(Perm.EXPORT) and getattr(self.actor, "grid_ids", None) is None
+
+    def back_up(self) -> None:
+        """文件 → 备份到U盘… (Ctrl+Shift+B), window-modal (``backup_dialog`` while open)."""
+        from chang_shan.ui.backup.backup_dialog import open_backup_dialog
+
+        if self.may_back_up():
+            open_backup_dialog(self, self.ops)
+
+    def verify_backup(self) -> None:
+        from chang_shan.ui.backup.restore_dialog import open_verify_dialog
+
+        open_verify_dialog(self, self.ops)
+
+    def restore_backup(self) -> None:
+        """文件 → 从备份恢复… (管理员): the program closes after a restore (see the dialog)."""
+        from chang_shan.ui.backup.restore_dialog import open_restore_dialog
+
+        if self.can(Perm.RESTORE):
+            open_restore_dialog(self, self.ops)
 
     # --- view --------------------------------------------------------------------------------
 
