@@ -120,16 +120,20 @@ def restore_backup(data_dir: DataDir, path: str | os.PathLike[str], passphrase: 
         _require_restore(data_dir, actor)
         staging = data_dir.root / STAGING
         staging.mkdir()
-        info = unpack_backup(backup, passphrase, staging, progress=progress)
-        (staging / FILES_PREFIX).mkdir(exist_ok=True)
-        progress(0, 1, "准备恢复")
-        migrated = _prepare_staged(DataDir(staging), info.header, backup, actor)
-        stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-        aside = data_dir.safety_copies / f"before-restore-{stamp}"
-        plan = {"backup": str(backup), "aside": str(aside), "database": DataDir(staging).database.name}
-        _write_durably(staging / PLAN, json.dumps(plan, ensure_ascii=False).encode("utf-8"))
-        fsync_dir(staging)
-        kept = _set_aside(data_dir, aside)
+        try:
+            info = unpack_backup(backup, passphrase, staging, progress=progress)
+            (staging / FILES_PREFIX).mkdir(exist_ok=True)
+            progress(0, 1, "准备恢复")
+            migrated = _prepare_staged(DataDir(staging), info.header, backup, actor)
+            stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+            aside = data_dir.safety_copies / f"before-restore-{stamp}"
+            plan = {"backup": str(backup), "aside": str(aside), "database": DataDir(staging).database.name}
+            _write_durably(staging / PLAN, json.dumps(plan, ensure_ascii=False).encode("utf-8"))
+            fsync_dir(staging)
+            kept = _set_aside(data_dir, aside)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # before the swap: the old data stays
+            raise
         os.replace(DataDir(staging).database, data_dir.database)  # the swap
         fsync_dir(data_dir.root)
         _finish_files(data_dir, staging, aside)
