@@ -10,6 +10,7 @@ chosen. ``create_backup`` checks the target again before writing anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,13 +72,20 @@ class BackupDialog(QDialog):
         self.failed = False  # the message line holds the last failure
         self.setWindowTitle(TITLE)
         self.setStyleSheet(FORM_STYLE)
-        self.setMinimumSize(QSize(640, 520))
+        self.setMinimumSize(QSize(720, 520))
+        if parent is not None:
+            room = parent.window().size()
+            self.resize(max(720, int(room.width() * 0.62)), max(520, int(room.height() * 0.75)))
 
         intro = note("备份包含全部台账、照片和扫描件，用办公室的备份密码加密；写完后会读回核对，核对无误才算完成。")
         self.last_label = note("正在读取…", role="hint", name="lastBackup")
         self.targets = QListWidget()
         self.targets.setObjectName("targets")
         self.targets.setAccessibleName("备份位置")
+        self.targets.setWordWrap(True)  # a long mount point wraps instead of scrolling sideways
+        self.targets.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.targets.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.targets.setSpacing(2)
         self.targets.currentItemChanged.connect(lambda *_a: self._edited())
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.setToolTip("重新查找U盘（刚插入的U盘）")
@@ -140,7 +148,7 @@ class BackupDialog(QDialog):
         self.situation = situation
         chosen = self.target()
         last = situation.last
-        self.last_label.setText(common.last_backup_text(last))
+        self.last_label.setText(common.last_backup_text(last, date.today()))
         self.targets.clear()
         for drive in situation.drives:
             self._add_target(drive.path, f"U盘 {drive.describe()}", drive.too_small_for(situation.estimate))
@@ -212,7 +220,9 @@ class BackupDialog(QDialog):
         return ""
 
     def _update(self) -> None:
-        self.strength.setText(common.strength(self.passphrase.text()))
+        hint = common.strength(self.passphrase.text())
+        self.strength.setText(hint)
+        self.strength.setVisible(bool(hint))
         idle = not self.busy
         self.start_button.setEnabled(idle and self.situation is not None and not self.problem())
         for widget in (self.targets, self.refresh_button, self.folder_button, self.passphrase, self.repeat):
@@ -262,7 +272,7 @@ class BackupDialog(QDialog):
         self.close_button.setText("完成")
         self.close_button.setDefault(True)
         self.close_button.setFocus()
-        self.last_label.setText(f"上次备份：刚才，{result.path}")
+        self.last_label.setText(f"上次备份：刚才，写到 {result.path.parent}，{format_bytes(result.size)}，已核对。")
         self.ops.notify_changed("")  # the today list's 备份提醒 goes away
 
     def _cancelled(self) -> None:

@@ -4,6 +4,7 @@ passphrase fields with a strength hint, a message line, and the last verified ba
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,12 +78,16 @@ def last_backup_of(db: Database) -> LastBackup | None:
         return last_backup(session)
 
 
-def last_backup_text(last: LastBackup | None) -> str:
+def last_backup_text(last: LastBackup | None, today: date) -> str:
+    """'上次备份：2026-11-12 13:00（9 天前），写到 /media/li/KINGSTON，11.8 MB，已核对。'"""
     if last is None:
         return "还没有做过备份。"
     from chang_shan.backup.drives import format_bytes
 
-    return f"上次备份：{last.created_at:%Y-%m-%d %H:%M}，{last.path}（{format_bytes(last.size)}，已核对）"
+    days = (today - last.created_at.date()).days
+    age = "今天" if days <= 0 else f"{days} 天前"
+    return (f"上次备份：{last.created_at:%Y-%m-%d %H:%M}（{age}），写到 {last.target}，"
+            f"{format_bytes(last.size)}，已核对。")
 
 
 def record_verified(db: Database, info) -> None:  # noqa: ANN001 - a chang_shan.backup.verify.BackupInfo
