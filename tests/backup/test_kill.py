@@ -101,3 +101,58 @@ def test_sigkill_in_a_write_loop_never_loses_an_acknowledged_commit(tmp_path: Pa
     # the kills really came mid-write, with commits acknowledged before them
     assert sum(lane.kills_mid_write for lane in lanes) >= KILL_LANES * KILL_RUNS_PER_LANE // 3
     assert sum(lane.acknowledged for lane in lanes) >= KILL_LANES * KILL_RUNS_PER_LANE
+
+
+RESTORE_KILLS = 12
+BACKUP_KILLS = 12
+
+
+@pytest.fixture(scope="module")
+def restore_case(tmp_path_factory: pytest.TempPathFactory) -> kill_worker.RestoreCase:
+    return kill_worker.RestoreCase.build(tmp_path_factory.mktemp("restore-case"))
+
+
+def test_the_restore_checks_report_a_mix_and_a_missing_database(
+        restore_case: kill_worker.RestoreCase, tmp_path: Path) -> None:
+    data_dir = kill_worker._fresh_copy(restore_case.old_template, tmp_path / "folder")
+    survived = Killed(acks=[], returncode=-9, before_ready=False, stderr="")
+    assert kill_worker.check_restore(data_dir, survived) == ("OLD", [])
+    connection = sqlite3.connect(data_dir / "chang-shan.sqlite3")
+    with connection:
+        connection.execute("INSERT INTO grid (code, name, note) VALUES ('NEW', '混进来的', '')")
+    connection.close()
+    state, problems = kill_worker.check_restore(data_dir, survived)
+    assert state == "broken" and "neither the old nor the restored database" in problems[0]
+    (data_dir / "chang-shan.sqlite3").unlink()
+    state, problems = kill_worker.check_restore(data_dir, survived)
+    assert state == "broken" and problems[0] == "right after the kill: no database at all"
+
+
+def test_the_backup_checks_report_a_damaged_file_under_the_final_name(
+        restore_case: kill_worker.RestoreCase, tmp_path: Path) -> None:
+    target = tmp_path / "stick"
+    target.mkdir()
+    cut = target / restore_case.backup.name
+    cut.write_bytes(restore_case.backup.read_bytes()[:-100])
+    data_dir = restore_case.backup.parents[1] / "new" / "data"
+    state, problems, _ = kill_worker.check_backup(data_dir, target, Killed([], -9, False, ""))
+    assert state == "final name, killed before done"
+    assert len(problems) == 1 and problems[0].startswith(f"{cut.name} has the final name but does not verify: ")
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_restore_leaves_the_old_or_the_restored_data_whole(
+        restore_case: kill_worker.RestoreCase, tmp_path: Path) -> None:
+    outcomes = kill_worker.run_restore_kills(tmp_path, restore_case, RESTORE_KILLS, seed=9)
+    assert outcomes.failures == []
+    assert outcomes.runs == RESTORE_KILLS
+    assert outcomes.states.get("restore had finished", 0) <= RESTORE_KILLS // 2, outcomes.states
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_backup_never_leaves_a_damaged_file_under_the_final_name(
+        restore_case: kill_worker.RestoreCase, tmp_path: Path) -> None:
+    outcomes = kill_worker.run_backup_kills(tmp_path, restore_case, BACKUP_KILLS, seed=9)
+    assert outcomes.failures == []
+    assert outcomes.runs == BACKUP_KILLS
+    assert outcomes.states.get("done", 0) <= BACKUP_KILLS // 2, outcomes.states
