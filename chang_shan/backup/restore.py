@@ -34,12 +34,13 @@ from pathlib import Path
 from chang_shan.backup.container import BackupHeader, read_header
 from chang_shan.backup.snapshot import fsync_dir, fsync_file, snapshot_database
 from chang_shan.backup.verify import DATABASE_NAME, FILES_PREFIX, refuse_newer_schema, unpack_backup
+from chang_shan.db.database import RESTORE_STAGING
 from chang_shan.db.lock import DataFolderLock
 from chang_shan.errors import PermissionDenied
 from chang_shan.paths import DataDir
 from chang_shan.progress import Progress, no_progress
 
-STAGING = ".restore-staging"
+STAGING = RESTORE_STAGING  # finished or discarded by Database.open after a kill
 PLAN = "plan.json"
 
 

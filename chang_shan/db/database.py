@@ -24,6 +24,7 @@ ACTOR_KEY = "chang_shan.actor"
 # The newest Alembic revision this program knows (tests/db checks it against the scripts).
 # Knowing it here lets a normal start skip importing Alembic at all.
 SCHEMA_HEAD = "0006"
+RESTORE_STAGING = ".restore-staging"  # chang_shan.backup.restore.STAGING
 
 
 def stored_revision(engine: Engine) -> str | None:
@@ -57,6 +58,13 @@ class Database:
         folder_lock = DataFolderLock(data_dir.lock_file).acquire() if lock else None
         engine = None
         try:
+            if folder_lock is not None and (data_dir.root / RESTORE_STAGING).exists():
+                # A restore was killed: finish it (the database was swapped in) or discard it
+                # (it was not) before anything reads the folder. Imported here: the backup
+                # package sits above this layer and is needed only in this rare case.
+                from chang_shan.backup.restore import finish_interrupted_restore
+
+                finish_interrupted_restore(data_dir)
             engine = make_engine(data_dir.url)
             db = cls(data_dir, engine, folder_lock)
             if migrate and stored_revision(engine) != SCHEMA_HEAD:

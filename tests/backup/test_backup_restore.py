@@ -92,9 +92,13 @@ def test_restore_killed_after_the_swap_is_finished_next_time(changed, monkeypatc
         restore_backup(data_dir, backup, PASSPHRASE, actor=SYSTEM)
     assert _meta(data_dir.database, "test.name") == RARE  # the database is the restored one, whole
     monkeypatch.setattr(restore, "_finish_files", real)
-    assert finish_interrupted_restore(data_dir)
+    # The next start of the program (Database.open, which takes the folder's lock) finishes it.
+    from chang_shan.db.database import Database
+
+    Database.open(data_dir).close()
     assert (data_dir.files / "scan.pdf").exists() and not (data_dir.files / "new.jpg").exists()
     assert not (data_dir.root / STAGING).exists()
+    assert not finish_interrupted_restore(data_dir)  # nothing left to finish
 
 
 def test_restore_killed_before_the_swap_is_discarded(changed, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
