@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# FAT32 holds no file of 4 GiB or more (the largest is 4 GiB − 1 byte).
-FAT32_MAX_FILE = 4 * 1024**3 - 1
+from chang_shan.backup.target import FAT32_LIMIT, is_fat
+
 MOUNT_ROOTS = ("/media", "/run/media", "/mnt")
 DRIVE_REMOVABLE = 2  # GetDriveTypeW
 SEM_FAILCRITICALERRORS = 0x0001  # no "插入磁盘" box for an empty card-reader slot
-_FAT_NAMES = {"vfat", "fat", "fat32", "msdos"}
 _NAMES = {"vfat": "FAT32", "fat32": "FAT32", "msdos": "FAT", "exfat": "exFAT", "ntfs": "NTFS",
           "ntfs3": "NTFS", "fuseblk": "NTFS", "hfsplus": "HFS+", "iso9660": "光盘"}
 
@@ -47,7 +46,7 @@ class Drive:
 
     @property
     def is_fat32(self) -> bool:
-        return self.filesystem.lower() in _FAT_NAMES
+        return is_fat(self.filesystem)
 
     @property
     def filesystem_name(self) -> str:
@@ -61,7 +60,7 @@ class Drive:
 
     def too_small_for(self, size: int) -> str:
         """Why a backup of about ``size`` bytes cannot go here ('' when it can)."""
-        if self.is_fat32 and size > FAT32_MAX_FILE:
+        if self.is_fat32 and size > FAT32_LIMIT:
             return (f"这个U盘是 FAT32 格式，单个文件不能超过 4 GB，而备份约 {format_bytes(size)}。"
                     "请换一个 exFAT 或 NTFS 格式的U盘。")
         if size > self.free_bytes:

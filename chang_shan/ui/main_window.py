@@ -235,11 +235,20 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Submit the first queries: the today list on view, then the resident table and tree
-        (ready when the user switches), then the undo state."""
+        (ready when the user switches), then the undo state; then the day's local snapshot."""
         self._started = True
         self.today.start()
         self.population.start()
         self.update_undo()
+        self.ops.run(self._snapshot, failure=lambda exc: self.statusBar().showMessage(
+            f"今天的自动快照没有保存：{ops_module.describe_error(exc)[2]}", 15000), parent=self)
+
+    def _snapshot(self) -> object:
+        """At most one local snapshot a day in the data folder (``chang_shan.backup.snapshot``),
+        after the first queries; not a backup (that leaves the building on a USB stick)."""
+        from chang_shan.backup.snapshot import local_snapshot
+
+        return local_snapshot(self.ops.db)
 
     def _show_screen(self, row: int) -> None:
         if row < 0:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from chang_shan.backup.drives import (
-    FAT32_MAX_FILE,
     Drive,
     folder_bytes,
     format_bytes,
@@ -18,6 +17,7 @@ from chang_shan.backup.drives import (
     removable_drives,
     windows_drives,
 )
+from chang_shan.backup.target import FAT32_LIMIT
 
 PCI = "devices/pci0000:00/0000:00:14.0"
 
@@ -174,8 +174,8 @@ def test_windows_lists_the_removable_drives_with_a_volume() -> None:
 
 def test_fat32_limit_and_space_are_told_apart() -> None:
     stick = Drive(Path("/media/li/S"), "S", 10 * 1024**3, 16 * 1024**3, "vfat")
-    assert stick.too_small_for(FAT32_MAX_FILE) == ""
-    assert "FAT32" in stick.too_small_for(FAT32_MAX_FILE + 1) and "4 GB" in stick.too_small_for(FAT32_MAX_FILE + 1)
+    assert stick.too_small_for(FAT32_LIMIT) == ""
+    assert "FAT32" in stick.too_small_for(FAT32_LIMIT + 1) and "4 GB" in stick.too_small_for(FAT32_LIMIT + 1)
     big = Drive(Path("/media/li/B"), "B", 1024**3, 64 * 1024**3, "exfat")
     assert big.too_small_for(5 * 1024**3) == "U盘剩余空间 1.0 GB，不够存放约 5.0 GB 的备份。"
     assert big.too_small_for(1024**3) == ""

@@ -287,3 +287,28 @@ def test_menu_entries_follow_the_role(qtbot, operations, db: Database, stick: Pa
         qtbot.addWidget(other)
         assert (other.backup_action.isVisible(), other.restore_action.isVisible()) == (backup, restore), role
         assert other.verify_backup_action.isVisible() == backup
+
+
+def test_the_window_takes_the_days_local_snapshot_on_start(qtbot, operations, db: Database) -> None:  # noqa: ANN001
+    from datetime import date
+
+    window = MainWindow(operations)
+    qtbot.addWidget(window)
+    window.start()
+    snapshot = db.data_dir.root / "snapshots" / f"chang-shan-{date.today():%Y-%m-%d}.sqlite3"
+    qtbot.waitUntil(lambda: snapshot.exists() and operations.idle)
+
+
+def test_opening_the_folder_clears_a_restore_killed_before_its_swap(tmp_path: Path) -> None:
+    from chang_shan.ui.app import open_database
+
+    data_dir = DataDir(tmp_path / "data")
+    Database.open(data_dir).close()
+    staging = data_dir.root / ".restore-staging"
+    staging.mkdir()
+    (staging / "chang-shan.sqlite3").write_bytes(b"half unpacked")
+    db = open_database(data_dir)
+    try:
+        assert not staging.exists()  # no plan: killed before the swap, the old data stands
+    finally:
+        db.close()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QWidget
 
+from chang_shan.backup.create import MIN_PASSPHRASE
 from chang_shan.ui.imports.pages import note
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from chang_shan.db.database import Database
 
 BACKUP_FILTER = "长山备份 (*.csbak)"
-MIN_PASSPHRASE = 8  # as chang_shan.backup.create.check_passphrase asks
 
 
 def _choose_folder(parent: QWidget, start: str) -> str:
