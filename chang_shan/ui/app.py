@@ -111,19 +111,10 @@ def refusal_message(exc: BaseException) -> tuple[str, str]:
 
 def open_database(data_dir: DataDir) -> Database:
     """Lock the data folder and bring the database to the current schema (or raise); a restore
-    that was killed after its swap is finished (``chang_shan.backup.restore``)."""
+    that was killed is finished or discarded there (``Database.open``)."""
     from chang_shan.db.database import Database
 
-    db = Database.open(data_dir)
-    if (data_dir.root / ".restore-staging").exists():  # a restore killed after its swap: finish it
-        from chang_shan.backup.restore import finish_interrupted_restore
-
-        try:
-            finish_interrupted_restore(data_dir)  # under the lock Database.open holds
-        except BaseException:
-            db.close()
-            raise
-    return db
+    return Database.open(data_dir)
 
 
 def wants_demo(db: Database) -> bool:
