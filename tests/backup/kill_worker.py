@@ -241,13 +241,13 @@ def integrity(database: Path) -> str:
         connection.close()
 
 
-def buildings_in(database: Path) -> dict[int, int]:
-    """The worker's buildings now in the database: number → how many units it has."""
+def buildings_in(database: Path, grid: str = GRID_CODE) -> dict[int, int]:
+    """The buildings of ``grid`` now in the database: number → how many units it has."""
     connection = sqlite3.connect(database, timeout=10)
     try:
         rows = connection.execute(
             "SELECT b.name, (SELECT count(*) FROM unit u WHERE u.building_id = b.id) FROM building b "
-            "JOIN grid g ON g.id = b.grid_id WHERE g.code = ?", (GRID_CODE,)).fetchall()
+            "JOIN grid g ON g.id = b.grid_id WHERE g.code = ?", (grid,)).fetchall()
     finally:
         connection.close()
     found = {}
@@ -296,7 +296,7 @@ class WriteLane:
         self.runs += 1
         self.acknowledged += len(killed.acks)
         self.kills_mid_write += bool(killed.acks)
-        label = f"run {self.runs} ({self.data_dir.name}, start {start}, {len(killed.acks)} acks)"
+        label = f"run {self.runs} ({self.data_dir.parent.name}, start {start}, {len(killed.acks)} acks)"
         if killed.returncode != -signal.SIGKILL:
             self.failures.append(f"{label}: ended with {killed.returncode}, not SIGKILL: {killed.stderr[-1000:]}")
         if killed.acks and killed.acks != list(range(start, start + len(killed.acks))):
@@ -420,21 +420,10 @@ def _whole_database(database: Path, what: str) -> tuple[str | None, list[str]]:
     if len(grids) != 1:
         return None, [f"{what}: neither the old nor the restored database, but {sorted(grids)}"]
     (grid,) = grids
-    present = buildings_in_grid(database, grid)
+    present = buildings_in(database, grid)
     if len(present) != len(set(present)) or any(units != UNITS_PER_BUILDING for units in present.values()):
         return grid, [f"{what}: buildings without their units"]
     return grid, []
-
-
-def buildings_in_grid(database: Path, grid: str) -> dict[int, int]:
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
-    try:
-        rows = connection.execute(
-            "SELECT b.name, (SELECT count(*) FROM unit u WHERE u.building_id = b.id) FROM building b "
-            "JOIN grid g ON g.id = b.grid_id WHERE g.code = ?", (grid,)).fetchall()
-    finally:
-        connection.close()
-    return {int(name.split("号楼")[0]): units for name, units in rows}
 
 
 def _photo_problems(files: Path, photo: Path, other: Path, what: str) -> list[str]:
@@ -571,6 +560,7 @@ def check_backup(data_dir: Path, target: Path, killed: Killed) -> tuple[str, lis
 def run_restore_kills(work: Path, case: RestoreCase, runs: int, seed: int) -> Outcomes:
     """Kill restores at random moments over the length of one whole restore."""
     rng, outcomes = random.Random(seed), Outcomes()
+    work.mkdir(parents=True, exist_ok=True)
     folder = work / "restore-run"
     timing = calibrate(lambda: ["restore", str(_fresh_copy(case.old_template, folder)), str(case.backup)], work)
     outcomes.timing = timing
@@ -591,6 +581,7 @@ def run_restore_kills(work: Path, case: RestoreCase, runs: int, seed: int) -> Ou
 def run_backup_kills(work: Path, case: RestoreCase, runs: int, seed: int) -> Outcomes:
     """Kill ``create_backup`` at random moments over the length of one whole backup."""
     rng, outcomes = random.Random(seed), Outcomes()
+    work.mkdir(parents=True, exist_ok=True)
     template = case.backup.parents[1] / "new" / "data"
     folder, target = work / "backup-run", work / "backup-target"
 
