@@ -14,6 +14,12 @@ recovery), and then checks: ``PRAGMA integrity_check`` is ``ok``; every acknowle
 never started (at most the one commit in flight when the kill came); the rare character came
 through; and, every ``checks_every`` runs, ``maintenance.check.run_checks`` finds nothing.
 
+``restore DATA_DIR BACKUP`` and ``backup DATA_DIR TARGET`` run one ``restore_backup`` or
+``create_backup`` (passphrase from ``CHANG_SHAN_BACKUP_PASSPHRASE``) and say ``at <step> <s>`` as
+they reach the steps around the swap or the rename; ``run_restore_kills`` and ``run_backup_kills``
+kill them anywhere or aimed at those steps, then ``check_restore`` / ``check_backup`` judge what is
+left (old or restored database, whole; every ``*.csbak`` verifies).
+
 tests/backup/test_kill.py runs it in CI; bench/bench_backup.py runs it longer.
 """
 
@@ -499,22 +505,20 @@ def _fresh_copy(template: Path, folder: Path) -> Path:
 
 def check_restore(data_dir: Path, killed: Killed) -> tuple[str, list[str]]:
     """After a restore killed at any moment: the database is the old one or the restored one, whole,
-    before anything else runs; the interrupted restore is then finished or undone as the program does
-    next time (``finish_interrupted_restore``, under the lock), and the photos match the database."""
-    from chang_shan.backup.restore import STAGING, finish_interrupted_restore
-    from chang_shan.db.lock import DataFolderLock
+    before anything else runs; the program's next start (``Database.open``, which finishes or
+    discards an interrupted restore under the lock) keeps it, and the photos then match it."""
+    from chang_shan.backup.restore import STAGING
     from chang_shan.paths import DataDir
 
     folder = DataDir(data_dir)
     state, problems = _whole_database(folder.database, "right after the kill")
     if killed.done and state != NEW_GRID:
         problems.append("the restore said done, but the database is not the backup's")
-    with DataFolderLock(folder.lock_file):
-        finish_interrupted_restore(folder)
-    after, more = _whole_database(folder.database, "after finishing the interrupted restore")
+    _open(data_dir).close()
+    after, more = _whole_database(folder.database, "after the next Database.open")
     problems += more
     if after != state:
-        problems.append(f"finishing the interrupted restore changed the database ({state} → {after})")
+        problems.append(f"the next Database.open changed the database ({state} → {after})")
     if (data_dir / STAGING).exists():
         problems.append("the staging folder is still there")
     asides = sorted(folder.safety_copies.glob("before-restore-*"))
