@@ -147,6 +147,25 @@ def write_backup_file(part: Path, header: dict, passphrase: str, snapshot: Path,
     return trailer
 
 
+WORK_PREFIX = ".backup-"
+
+
+def clear_leftovers(data_root: Path, target: Path) -> None:
+    """Remove what a killed backup left: its snapshot folder in the data folder (an unencrypted
+    copy of the database) and its ``.part`` file on the stick. The program holds the data folder's
+    lock while it runs, so no other backup of this folder is under way."""
+    import shutil
+
+    for work in data_root.glob(WORK_PREFIX + "*"):
+        if work.is_dir():
+            shutil.rmtree(work, ignore_errors=True)
+    for part in target.glob(f"chang-shan-*{SUFFIX}.part"):
+        try:
+            part.unlink()
+        except OSError:
+            pass  # a stick pulled out, a read-only file: the next backup tries again
+
+
 def create_backup(db, target_dir: str | os.PathLike[str], passphrase: str, *,  # noqa: ANN001 - Database
                   progress: Progress = no_progress, now: datetime | None = None, thin: bool = True) -> BackupResult:
     """Back up ``db`` (database, photos, scans) into ``target_dir``; see the module docstring."""
@@ -160,7 +179,8 @@ def create_backup(db, target_dir: str | os.PathLike[str], passphrase: str, *,  #
         require_backup(session)
     when = (now or datetime.now()).astimezone()
     files_root = db.data_dir.files
-    with tempfile.TemporaryDirectory(dir=db.data_dir.root, prefix=".backup-") as work:
+    clear_leftovers(db.data_dir.root, folder)
+    with tempfile.TemporaryDirectory(dir=db.data_dir.root, prefix=WORK_PREFIX) as work:
         snapshot = Path(work) / DATABASE_NAME
         progress(0, 1, "生成数据库快照")
         snapshot_database(db.data_dir.database, snapshot)

@@ -176,3 +176,18 @@ def test_grid_worker_may_not_back_up(db, stick: Path) -> None:
         create_backup(db, stick, PASSPHRASE)
     db.actor = actor_for("worker", "社区工作者")
     assert create_backup(db, stick, PASSPHRASE).verified
+
+
+def test_a_backup_clears_what_a_killed_one_left(db, stick: Path) -> None:
+    """A backup killed midway leaves its snapshot folder (an unencrypted copy of the database) in
+    the data folder and a .part file on the stick; the next backup removes both, nothing else."""
+    leftover = db.data_dir.root / (create.WORK_PREFIX + "killed")
+    leftover.mkdir()
+    (leftover / "database.sqlite3").write_bytes(b"SQLite format 3\0 half a copy")
+    part = stick / "chang-shan-2026-11-20-0930.csbak.part"
+    part.write_bytes(b"half a backup")
+    mine = stick / "家里的照片.jpg.part"  # not ours: left alone
+    mine.write_bytes(b"x")
+    result = create_backup(db, stick, PASSPHRASE)
+    assert not leftover.exists() and not part.exists() and mine.exists()
+    assert result.verified and not list(db.data_dir.root.glob(create.WORK_PREFIX + "*"))
