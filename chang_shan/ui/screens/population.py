@@ -90,6 +90,11 @@ class PopulationScreen(QWidget):
         actor = ops.db.actor
         self.badge_action.setVisible(actor is not None and actor.can(Perm.EDIT))
         self.badge_action.setEnabled(False)
+        # The toolbar must fit a 1366×768 screen: its buttons show short names (the menu entries,
+        # tooltips and the context menu keep the full ones).
+        self.actions.move.setIconText("转户")
+        self.actions.contacts.setIconText("联系人")
+        self.badge_action.setIconText("防走失卡")
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.badge_action)
         self.addAction(self.badge_action)
