@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPixmap, QResizeEvent
+from PySide6.QtGui import QAction, QBrush, QColor, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,6 +48,7 @@ from chang_shan.ui.models.rows import RowsModel
 from chang_shan.ui.widgets.export_view import export_action
 from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
+from chang_shan.ui.widgets.screen_actions import screen_action
 from chang_shan.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
@@ -243,13 +244,8 @@ class BadgesScreen(LoadsWhenShown, QWidget):
         self._update_actions()
 
     def _action(self, text: str, slot: Callable[[], object], tip: str, shortcut: str) -> QAction:
-        act = QAction(text, self)
-        act.setToolTip(tip)
-        act.setStatusTip(tip)
-        act.setShortcut(QKeySequence(shortcut))
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.triggered.connect(slot)
-        self.addAction(act)  # the shortcut works wherever the focus is on this screen
+        act = screen_action(self, text, slot, shortcut, tip)
+        act.setToolTip(tip)  # the tip names its shortcut already
         return act
 
     def export_view(self) -> Any:

@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -48,6 +48,7 @@ from chang_shan.ui.widgets.resident_table_view import ResidentTableView
 from chang_shan.ui.widgets.tables import read_only_table
 from chang_shan.ui.models.rows import RowsModel
 from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
+from chang_shan.ui.widgets.screen_actions import screen_action
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -213,13 +214,8 @@ class CareScreen(LoadsWhenShown, QWidget):
         self._update_actions()
 
     def _action(self, text: str, slot: Callable[[], None], tip: str, shortcut: str) -> QAction:
-        act = QAction(text, self)
-        act.setToolTip(tip)
-        act.setStatusTip(tip)
-        act.setShortcut(QKeySequence(shortcut))
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.triggered.connect(slot)
-        self.addAction(act)  # the shortcut works wherever the focus is on this screen
+        act = screen_action(self, text, slot, shortcut, tip)
+        act.setToolTip(tip)  # the tip names its shortcut already
         return act
 
     def _targets_page(self) -> QWidget:
