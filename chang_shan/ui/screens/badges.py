@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from chang_shan.accounts.permissions import Perm
 from chang_shan.ui import ops as ops_module
+from chang_shan.ui.dialogs.health_fields import heading
 from chang_shan.ui.dialogs.window_modal import open_window_modal
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.models.rows import RowsModel
@@ -152,11 +153,7 @@ class BadgesScreen(LoadsWhenShown, QWidget):
         self._grids_loaded = False
         self.dialog: QDialog | None = None  # the dialog open now (window-modal)
 
-        heading = QLabel("防走失卡")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        heading.setFont(font)
+        title = heading("防走失卡", name="panelTitle", scale=1.25)
         explain = QLabel("60 岁以上老人的防走失二维码卡：谁的卡已印、印的是哪一版；电话等变动后需要重印的排在最前。")
         explain.setStyleSheet("color: #555555;")
 
@@ -235,7 +232,7 @@ class BadgesScreen(LoadsWhenShown, QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        layout.addWidget(heading)
+        layout.addWidget(title)
         layout.addWidget(explain)
         layout.addLayout(filters)
         layout.addWidget(self.toolbar)

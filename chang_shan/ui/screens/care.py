@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from chang_shan.accounts.permissions import Perm
 from chang_shan.ui import ops as ops_module
+from chang_shan.ui.dialogs.health_fields import heading
 from chang_shan.ui.forms.fields import ERROR_COLOUR, format_date
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
 from chang_shan.ui.widgets.tables import read_only_table
@@ -162,12 +163,7 @@ class CareScreen(LoadsWhenShown, QWidget):
         self.caretakers: list[tuple[int, str, str, int]] = []  # id, name, roles, elders
         self.elders: list[CareRow] = []  # the chosen caretaker's elders
 
-        heading = QLabel("包保关怀")
-        heading.setObjectName("panelTitle")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        heading.setFont(font)
+        title = heading("包保关怀", name="panelTitle", scale=1.25)
         explain = QLabel("独居或需要照护的 60 岁以上老人，每人应有一位包保人（一般是楼栋长或单元长）。")
         explain.setStyleSheet("color: #555555;")
         self.grid = QComboBox()
@@ -205,7 +201,7 @@ class CareScreen(LoadsWhenShown, QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        layout.addWidget(heading)
+        layout.addWidget(title)
         layout.addWidget(explain)
         layout.addLayout(filters)
         layout.addWidget(self.toolbar)
