@@ -517,3 +517,9 @@ from chang_shan.service_requests import audit_labels as _service_labels  # noqa:
 from chang_shan.canteen import audit_labels as _canteen_labels  # noqa: E402,F401
 from chang_shan.badges import audit_labels as _badge_labels  # noqa: E402,F401
 from chang_shan.wills import audit_labels as _will_labels  # noqa: E402,F401
+from chang_shan.party import audit_labels as _party_labels  # noqa: E402,F401
+from chang_shan.volunteers import audit_labels as _volunteer_labels  # noqa: E402,F401
+from chang_shan.deliberation import audit_labels as _deliberation_labels  # noqa: E402,F401
+from chang_shan.mediation import audit_labels as _mediation_labels  # noqa: E402,F401
+from chang_shan.fees import audit_labels as _fee_labels  # noqa: E402,F401
+from chang_shan.indicators import audit_labels as _indicator_labels  # noqa: E402,F401

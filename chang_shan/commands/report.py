@@ -28,6 +28,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--resident", metavar="ID", type=int, help="居民编号（health_form）")
     parser.add_argument("--household", metavar="ID", type=int, help="户编号（household_relations）")
     parser.add_argument("--date", metavar="YYYY-MM-DD", type=_day, help="统计或打印日期（默认今天）")
+    parser.add_argument("--branch", metavar="ID", type=int, help="党组织编号（party_roster）")
+    parser.add_argument("--team", metavar="ID", type=int, help="志愿服务队编号（team_hours）")
+    parser.add_argument("--volunteer", metavar="NUMBER", help="志愿者编号（volunteer_certificate，如 CSV-00123）")
+    parser.add_argument("--start", metavar="YYYY-MM-DD", type=_day, help="期间起始日期")
+    parser.add_argument("--end", metavar="YYYY-MM-DD", type=_day, help="期间截止日期")
+    parser.add_argument("--month", metavar="YYYY-MM", type=_month, help="月份（如 2026-10）")
+    parser.add_argument("--year", metavar="YYYY", type=_year, help="年度（如 2026）")
+    parser.add_argument("--matter", metavar="NUMBER", help="议题编号（如 YS2026-003）")
+    parser.add_argument("--case", metavar="NUMBER", help="调解案件编号（如 TJ2026-012）")
+    parser.add_argument("--receipt", metavar="NUMBER", help="收据号（如 WY2026-00001）")
     parser.set_defaults(handler=_cmd_report)
 
 
@@ -36,6 +46,19 @@ def _day(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD（如 2026-05-01）：{text}") from None
+
+
+def _month(text: str) -> str:
+    try:
+        return date.fromisoformat(text.strip() + "-01").isoformat()[:7]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"月份应写作 YYYY-MM（如 2026-10）：{text}") from None
+
+
+def _year(text: str) -> int:
+    if not text.strip().isdigit() or not 1949 <= int(text) <= 2200:
+        raise argparse.ArgumentTypeError(f"年度应写作四位数字（如 2026）：{text}")
+    return int(text)
 
 
 def _cmd_report(args: argparse.Namespace, data_dir: DataDir) -> int:
@@ -56,7 +79,10 @@ def _cmd_report(args: argparse.Namespace, data_dir: DataDir) -> int:
         raise DomainError("请用 --out 给出输出文件。")
     check_target(args.out, info.suffixes)
     options = {"grid": args.grid, "building": args.building, "unit": args.unit, "status": args.status,
-               "resident": args.resident, "household": args.household, "date": args.date}
+               "resident": args.resident, "household": args.household, "date": args.date,
+               "branch": args.branch, "team": args.team, "volunteer": args.volunteer, "start": args.start,
+               "end": args.end, "month": args.month, "year": args.year, "matter": args.matter, "case": args.case,
+               "receipt": args.receipt}
     given = {key for key, value in options.items() if value is not None}
     if given - set(info.options):
         shown = "、".join("--" + key for key in sorted(given - set(info.options)))

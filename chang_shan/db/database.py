@@ -23,7 +23,7 @@ ACTOR_KEY = "chang_shan.actor"
 
 # The newest Alembic revision this program knows (tests/db checks it against the scripts).
 # Knowing it here lets a normal start skip importing Alembic at all.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 RESTORE_STAGING = ".restore-staging"  # chang_shan.backup.restore.STAGING
 
 

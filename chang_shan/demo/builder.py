@@ -57,6 +57,9 @@ from chang_shan.demo.roles import ORGANISATIONS, _RolesMixin
 from chang_shan.demo.safety import _SafetyMixin
 from chang_shan.demo.services import _ServicesMixin
 from chang_shan.demo.wills import _WillsMixin
+from chang_shan.demo.party import _PartyMixin
+from chang_shan.demo.volunteers import _VolunteersMixin
+from chang_shan.demo.governance import _GovernanceMixin
 from chang_shan.demo.writer import _BulkWriter
 from chang_shan.errors import DomainError
 from chang_shan.population.search import reindex_all
@@ -145,6 +148,23 @@ class DemoSummary:
     badge_photos: int = 0
     badges_printed: int = 0
     badges_stale: int = 0
+    # 党建: organisations of the network (党小组 among them), members, study days held.
+    party_orgs: int = 0
+    party_groups: int = 0
+    party_members: int = 0
+    study_days: int = 0
+    # 志愿者: teams, volunteers, service records of the past year, their hours, redemptions.
+    volunteer_teams: int = 0
+    volunteers: int = 0
+    volunteer_services: int = 0
+    volunteer_hours: int = 0
+    redemptions: int = 0
+    # 议事调解与物业: matters, mediation cases, fee payments, loans, 八零 entries.
+    matters: int = 0
+    mediation_cases: int = 0
+    fee_payments: int = 0
+    loans: int = 0
+    eight_zero_entries: int = 0
 
     def describe(self) -> str:
         share = self.aged_60_plus / self.residents * 100 if self.residents else 0.0
@@ -162,6 +182,11 @@ class DemoSummary:
             f"  遗嘱库登记遗嘱 {self.wills} 份",
             f"  防走失卡已打印 {self.badges_printed} 张（家属电话已变、需重印 {self.badges_stale} 张），"
             f"同意书 {self.badge_consents} 份，照片 {self.badge_photos} 张",
+            f"  党组织 {self.party_orgs} 个（党小组 {self.party_groups} 个），党员 {self.party_members} 名，主题党日 {self.study_days} 次",
+            f"  志愿服务队 {self.volunteer_teams} 支，注册志愿者 {self.volunteers} 名，一年服务记录 {self.volunteer_services} 条"
+            f"（{self.volunteer_hours} 小时），积分兑换 {self.redemptions} 次",
+            f"  四步议事议题 {self.matters} 个，人民调解案件 {self.mediation_cases} 件，物业费缴费 {self.fee_payments} 笔，"
+            f"诚信借款 {self.loans} 笔",
         ]
         if self.safety_copy is not None:
             lines.append(f"  原有数据已备份到：{self.safety_copy}")
@@ -268,6 +293,10 @@ def build_demo(
         badge_photos=counts["badge_photos"],
         badges_printed=counts["badges_printed"],
         badges_stale=counts["badges_stale"],
+        **{key: counts[key] for key in (
+            "party_orgs", "party_groups", "party_members", "study_days", "volunteer_teams", "volunteers",
+            "volunteer_services", "volunteer_hours", "redemptions", "matters", "mediation_cases", "fee_payments",
+            "loans", "eight_zero_entries")},
     )
 
 
@@ -300,7 +329,10 @@ def _existing_data(connection: Connection) -> str:
     return ""
 
 
-LEDGER_ROOTS = ("grid", "building", "unit", "household", "resident", "organisation")
+LEDGER_ROOTS = ("grid", "building", "unit", "household", "resident", "organisation",
+                # governance tables that refer to no person or place (their children follow)
+                "volunteer_team", "volunteer_point_rule", "volunteer_reward_item", "property_fee_rate",
+                "eight_zero_entry", "deliberation_matter", "mediation_case")
 JOURNAL_TABLES = ("change_row", "change_set")
 
 
@@ -335,7 +367,7 @@ def _wipe_ledgers(connection: Connection) -> None:
 
 
 class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _ServicesMixin, _CanteenMixin, _SafetyMixin,
-               _BadgesMixin, _WillsMixin, _BulkWriter):
+               _BadgesMixin, _WillsMixin, _PartyMixin, _VolunteersMixin, _GovernanceMixin, _BulkWriter):
     """Places (``layout``), households and residents (``households``, ``residents``,
     ``identity``), 三长 and organisations (``roles``), the 居民健康库 (``health``, ``care``,
     ``visits``), the 便民档案库 (``services``, ``canteen``, ``safety``), the 防走失卡 (``badges``,
@@ -355,3 +387,6 @@ class _Builder(_LayoutMixin, _ResidentsMixin, _RolesMixin, _HealthMixin, _Servic
         self._safety(index, households, unit_ids, building_ids)
         self._badges(index, households)
         self._wills(index, households)
+        self._party(index, households, grid_ids, building_ids, unit_ids)
+        self._volunteers(index, households)
+        self._governance(index, households)

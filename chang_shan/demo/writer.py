@@ -40,6 +40,23 @@ from chang_shan.db.models import (
 from chang_shan.db.models.wills import WillPerson, WillRegistration, WillWitness
 from chang_shan.maintenance.stats import shift_years
 
+GOVERNANCE_MODULES = ("party", "volunteers", "deliberation", "mediation", "fees")
+
+
+def _governance_tables() -> list[Table]:
+    import importlib
+
+    from chang_shan.db.base import Base
+
+    names = {table.name for module in GOVERNANCE_MODULES
+             for table in (getattr(cls, "__table__", None) for cls in
+                           vars(importlib.import_module(f"chang_shan.db.models.{module}")).values())
+             if table is not None and "id" in table.c}
+    return [table for table in Base.metadata.sorted_tables if table.name in names]
+
+
+GOVERNANCE_TABLES = _governance_tables()
+
 
 class _BulkWriter:
     def __init__(self, connection: Connection, *, seed: int, today: date) -> None:
@@ -67,6 +84,9 @@ class _BulkWriter:
                 ("badge_consent", BadgeConsent.__table__), ("resident_photo", ResidentPhoto.__table__),
             )
         }
+        # The governance ledgers (party, volunteers, deliberation, mediation, fees): every table with an id.
+        for table in GOVERNANCE_TABLES:
+            self.next_id[table.name] = (connection.scalar(select(func.max(table.c.id))) or 0) + 1
         self.counts = dict.fromkeys(
             (
                 "grids", "buildings", "low_rise_areas", "units", "households", "residents",
@@ -75,6 +95,9 @@ class _BulkWriter:
                 "health_visits", "care_assignments", "without_caretaker", "contacts", "service_requests",
                 "open_requests", "canteen_members", "canteen_delivered", "canteen_meals", "safety_devices",
                 "gas_alarms", "inspections", "wills", "badge_consents", "badge_photos", "badges_printed", "badges_stale",
+                "party_orgs", "party_groups", "party_members", "study_days", "volunteer_teams", "volunteers",
+                "volunteer_services", "volunteer_hours", "redemptions", "matters", "mediation_cases",
+                "fee_payments", "loans", "eight_zero_entries",
             ),
             0,
         )

@@ -46,6 +46,11 @@ from chang_shan.db.models import (
     RoleAssignment,
     Unit,
 )
+from chang_shan.db.models.deliberation import DeliberationMatter
+from chang_shan.db.models.fees import Loan, PropertyFeePayment
+from chang_shan.db.models.mediation import MediationCase
+from chang_shan.db.models.party import PartyMember, PartyOrg
+from chang_shan.db.models.volunteers import Volunteer, VolunteerRedemption, VolunteerService, VolunteerTeam
 from chang_shan.health.codes import CHRONIC_CODES
 
 ACTIVE = "在册"
@@ -186,6 +191,21 @@ def _care_targets(*, without_caretaker: bool = False) -> Callable[[Session, date
     return count
 
 
+def _sum(column) -> Callable[[Session, date], int]:  # noqa: ANN001
+    def count(session: Session, _today: date) -> int:
+        return int(session.scalar(select(func.coalesce(func.sum(column), 0))) or 0)
+
+    return count
+
+
+def _volunteer_hours(session: Session, today: date) -> int:
+    """Confirmed hours of service in the year up to and including today (whole hours, rounded down)."""
+    total = session.scalar(select(func.coalesce(func.sum(VolunteerService.hours), 0)).where(
+        VolunteerService.status == "已确认", VolunteerService.served_on > shift_years(today, -1),
+        VolunteerService.served_on <= today))
+    return int(total or 0)
+
+
 # key → counter. The order is the order of the output.
 _COUNTERS: dict[str, Callable[[Session, date], int]] = {
     "grids": _rows(Grid),
@@ -221,6 +241,27 @@ _COUNTERS: dict[str, Callable[[Session, date], int]] = {
     "care_targets": _care_targets(),
     "care_without_caretaker": _care_targets(without_caretaker=True),
     "wandering_risk": _with_profile(HealthProfile.wandering_risk.is_(True)),
+    # 党建与志愿者 (issue 10)
+    "party_orgs": _rows(PartyOrg, PartyOrg.dissolved_on.is_(None)),
+    "party_groups": _rows(PartyOrg, PartyOrg.dissolved_on.is_(None), PartyOrg.level == "党小组"),
+    "party_members": _rows(PartyMember, PartyMember.status == ACTIVE),
+    "party_members_probationary": _rows(PartyMember, PartyMember.status == ACTIVE, PartyMember.kind == "预备党员"),
+    "party_members_outside": _rows(PartyMember, PartyMember.status == ACTIVE, PartyMember.org_relation != "在本社区"),
+    "volunteer_teams": _rows(VolunteerTeam, VolunteerTeam.dissolved_on.is_(None)),
+    "volunteers": _rows(Volunteer, Volunteer.left_on.is_(None)),
+    "volunteers_residents": _rows(Volunteer, Volunteer.left_on.is_(None), Volunteer.resident_id.is_not(None)),
+    "volunteer_services_confirmed": _rows(VolunteerService, VolunteerService.status == "已确认"),
+    "volunteer_services_pending": _rows(VolunteerService, VolunteerService.status == "待确认"),
+    "volunteer_hours_last_year": _volunteer_hours,
+    "points_balance": _sum(Volunteer.points_balance),
+    "points_redeemed": _sum(VolunteerRedemption.total_points),
+    # 议事调解与物业 (issue 11)
+    "matters": _rows(DeliberationMatter),
+    "matters_open": _rows(DeliberationMatter, DeliberationMatter.status.in_(("议事中", "公示中"))),
+    "mediation_cases": _rows(MediationCase),
+    "mediation_agreements": _rows(MediationCase, MediationCase.status == "达成协议"),
+    "fee_payments": _rows(PropertyFeePayment, PropertyFeePayment.voided_on.is_(None)),
+    "loans_outstanding": _rows(Loan, Loan.status == "还款中"),
 }
 
 
@@ -265,4 +306,23 @@ LABELS: dict[str, str] = {
     "care_targets": "需包保老人",
     "care_without_caretaker": "无包保人老人",
     "wandering_risk": "走失风险",
+    "party_orgs": "党组织",
+    "party_groups": "党小组",
+    "party_members": "党员（在册）",
+    "party_members_probationary": "预备党员",
+    "party_members_outside": "组织关系不在本社区的党员",
+    "volunteer_teams": "志愿服务队",
+    "volunteers": "注册志愿者",
+    "volunteers_residents": "居民志愿者",
+    "volunteer_services_confirmed": "已确认的志愿服务记录",
+    "volunteer_services_pending": "待确认的志愿服务记录",
+    "volunteer_hours_last_year": "近一年志愿服务时长（小时）",
+    "points_balance": "积分余额合计",
+    "points_redeemed": "已兑换积分",
+    "matters": "四步议事议题",
+    "matters_open": "进行中的议题",
+    "mediation_cases": "人民调解案件",
+    "mediation_agreements": "达成调解协议",
+    "fee_payments": "物业费缴费记录",
+    "loans_outstanding": "未还清的诚信借款",
 }

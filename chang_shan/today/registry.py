@@ -25,7 +25,9 @@ Note = str | Callable[[Session, date], str]
 # Modules that register sections when imported (like cli.COMMAND_MODULES).
 SECTION_MODULES: tuple[str, ...] = ("chang_shan.today.sections", "chang_shan.safety.today",
                                     "chang_shan.service_requests.today", "chang_shan.badges.today",
-                                    "chang_shan.wills.today", "chang_shan.backup.today")
+                                    "chang_shan.wills.today", "chang_shan.backup.today", "chang_shan.party.today",
+                                    "chang_shan.volunteers.today", "chang_shan.deliberation.today",
+                                    "chang_shan.mediation.today", "chang_shan.fees.today")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ from chang_shan.ui import ops as ops_module
 from chang_shan.ui.screens.badges import BadgesScreen
 from chang_shan.ui.screens.care import CareScreen
 from chang_shan.ui.screens.health import HealthScreen
-from chang_shan.ui.screens.placeholder import PlaceholderScreen
+from chang_shan.ui.screens.governance import GovernanceScreen
+from chang_shan.ui.screens.party import PartyScreen
 from chang_shan.ui.screens.population import PopulationScreen
 from chang_shan.ui.screens.services import ServicesScreen
 from chang_shan.ui.screens.today import TodayScreen
@@ -44,11 +45,6 @@ if TYPE_CHECKING:
     from chang_shan.population.undo import PendingUndo
     from chang_shan.ui.ops import Operations
 
-# (title, description) of the ledgers still to come, in the sidebar's order.
-LATER_LEDGERS = (
-    ("党建与志愿者", "党员、志愿服务队、服务时长和红马甲积分。"),
-    ("议事调解与物业", "四步议事、人民调解、物业费和诚信借款。"),
-)
 MIN_FONT, MAX_FONT = 10, 22
 
 
@@ -81,7 +77,9 @@ class MainWindow(QMainWindow):
         self.screens: list[Any] = [self.today, self.population, self.health, self.care, self.services, self.badges]
         self.wills = WillsScreen(ops)  # 需要遗嘱库权限: without it the screen says so and reads nothing
         self.screens.append(self.wills)
-        self.screens += [PlaceholderScreen(title, text) for title, text in LATER_LEDGERS]
+        self.party = PartyScreen(ops)
+        self.governance = GovernanceScreen(ops)
+        self.screens += [self.party, self.governance]
         self.accounts_screen: Any = None
         self.audit_screen: Any = None
         if self.can(Perm.ACCOUNTS):

@@ -20,6 +20,35 @@ from chang_shan.db.models.canteen import CanteenMeal, CanteenMember
 from chang_shan.db.models.safety import DeviceInspection, SafetyDevice
 from chang_shan.db.models.badges import Badge, BadgeConsent, BadgePrint, ResidentPhoto
 from chang_shan.db.models.wills import WillAttachment, WillPerson, WillRegistration, WillWitness
+from chang_shan.db.models.party import (
+    PartyMember,
+    PartyMemberEvent,
+    PartyOrg,
+    PartyPost,
+    PartyStudyAttendance,
+    PartyStudyDay,
+)
+from chang_shan.db.models.volunteers import (
+    Volunteer,
+    VolunteerPointEntry,
+    VolunteerPointRule,
+    VolunteerRedemption,
+    VolunteerRedemptionLine,
+    VolunteerRewardItem,
+    VolunteerService,
+    VolunteerTeam,
+    VolunteerTeamMember,
+)
+from chang_shan.db.models.deliberation import DeliberationMatter, DeliberationStep
+from chang_shan.db.models.mediation import (
+    MediationCase,
+    MediationCaseMediator,
+    MediationParty,
+    MediationVisit,
+    Mediator,
+)
+from chang_shan.db.models.fees import Loan, LoanRepayment, PropertyFeePayment, PropertyFeeRate
+from chang_shan.db.models.indicators import EightZeroEntry
 
 __all__ = [
     "AppMeta",
@@ -33,7 +62,10 @@ __all__ = [
     "CareAssignment",
     "ChangeRow",
     "ChangeSet",
+    "DeliberationMatter",
+    "DeliberationStep",
     "DeviceInspection",
+    "EightZeroEntry",
     "Grid",
     "HealthCondition",
     "HealthFamilyHistory",
@@ -42,12 +74,27 @@ __all__ = [
     "HealthVisit",
     "Household",
     "HouseholdTag",
+    "Loan",
+    "LoanRepayment",
+    "MediationCase",
+    "MediationCaseMediator",
+    "MediationParty",
+    "MediationVisit",
+    "Mediator",
     "Movement",
     "Organisation",
+    "PartyMember",
+    "PartyMemberEvent",
+    "PartyOrg",
+    "PartyPost",
+    "PartyStudyAttendance",
+    "PartyStudyDay",
+    "PropertyFeePayment",
+    "PropertyFeeRate",
     "Resident",
     "ResidentContact",
-    "ResidentPhoto",
     "ResidentGroup",
+    "ResidentPhoto",
     "RoleAssignment",
     "SafetyDevice",
     "ServiceCategory",
@@ -56,6 +103,15 @@ __all__ = [
     "Unit",
     "UserAccount",
     "UserGrid",
+    "Volunteer",
+    "VolunteerPointEntry",
+    "VolunteerPointRule",
+    "VolunteerRedemption",
+    "VolunteerRedemptionLine",
+    "VolunteerRewardItem",
+    "VolunteerService",
+    "VolunteerTeam",
+    "VolunteerTeamMember",
     "WillAttachment",
     "WillPerson",
     "WillRegistration",

@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QBoxLayout, QComboBox, QDateEdit, QFormLayout, QLabel, QWidget
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QCompleter, QDateEdit, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from chang_shan.db.models.people import RESIDENT_STATUSES
 from chang_shan.db.models.wills import WILL_STATUSES
@@ -27,9 +27,14 @@ if TYPE_CHECKING:
     from chang_shan.reports.registry import ReportInfo
 
 # The order the options are shown in, and their labels.
-LABELS = {"resident": "居民", "household": "户", "grid": "网格", "building": "楼栋", "unit": "单元", "status": "状态",
-          "date": "日期"}
-REQUIRED = {"resident": "请先在上面查找并选中一位居民。", "household": "请先选择楼栋、单元和户。"}
+LABELS = {"resident": "居民", "household": "户", "volunteer": "志愿者", "matter": "议题", "case": "调解案件",
+          "receipt": "收据号", "branch": "党组织", "team": "服务队", "grid": "网格", "building": "楼栋", "unit": "单元",
+          "status": "状态", "year": "年度", "month": "月份", "start": "起始日期", "end": "截止日期", "date": "日期"}
+REQUIRED = {"resident": "请先在上面查找并选中一位居民。", "household": "请先选择楼栋、单元和户。",
+            "volunteer": "请先选择一位志愿者。", "matter": "请先选择一个议题。", "case": "请先选择一个调解案件。",
+            "receipt": "请先填写收据号。"}
+# Options chosen from a ledger's list (reports/choices.py); "全部" is offered where the option may be left out.
+CHOICE_OPTIONS = ("branch", "team", "volunteer", "matter", "case")
 STATUS_CHOICES = {"will_book": WILL_STATUSES}  # other reports: a resident's status
 LOW_RISE = "平房区"
 
@@ -72,10 +77,19 @@ class ReportOptions(QWidget):
         self.form.setContentsMargins(0, 0, 0, 0)
         self.grid = self.building = self.unit = self.status = None  # type: QComboBox | None
         self.date: QDateEdit | None = None
+        self.start: QDateEdit | None = None
+        self.end: QDateEdit | None = None
+        self.month: QDateEdit | None = None
+        self.year: QSpinBox | None = None
+        self.receipt: QLineEdit | None = None
+        self.choices: dict[str, QComboBox] = {}  # branch, team, volunteer, matter, case
         self.resident: Any = None
         self.household: Any = None
         for name in self.names:
-            getattr(self, f"_build_{name}")()
+            if name in CHOICE_OPTIONS:
+                self._build_choice(name)
+            else:
+                getattr(self, f"_build_{name}")()
         if not self.names:
             note = QLabel("这个报表没有选项。")
             note.setProperty("formRole", "hint")
@@ -124,6 +138,65 @@ class ReportOptions(QWidget):
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.dateChanged.connect(self.changed)
         self.form.addRow(LABELS["date"], self.date)
+
+    def _date_edit(self, name: str, day: date, display: str = "yyyy-MM-dd") -> QDateEdit:
+        edit = QDateEdit(QDate(day), self)
+        edit.setObjectName(f"{name}Option")
+        edit.setAccessibleName(LABELS[name])
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat(display)
+        edit.dateChanged.connect(self.changed)
+        self.form.addRow(LABELS[name], edit)
+        return edit
+
+    def _build_start(self) -> None:
+        self.start = self._date_edit("start", date(date.today().year, 1, 1))
+
+    def _build_end(self) -> None:
+        self.end = self._date_edit("end", date.today())
+
+    def _build_month(self) -> None:
+        today = date.today()
+        last = date(today.year - (today.month == 1), 12 if today.month == 1 else today.month - 1, 1)
+        self.month = self._date_edit("month", last, "yyyy-MM")
+
+    def _build_year(self) -> None:
+        self.year = QSpinBox(self)
+        self.year.setObjectName("yearOption")
+        self.year.setAccessibleName(LABELS["year"])
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year)
+        self.year.setSuffix(" 年")
+        self.year.valueChanged.connect(self.changed)
+        self.form.addRow(LABELS["year"], self.year)
+
+    def _build_receipt(self) -> None:
+        self.receipt = QLineEdit(self)
+        self.receipt.setObjectName("receiptOption")
+        self.receipt.setAccessibleName(LABELS["receipt"])
+        self.receipt.setPlaceholderText("如 WY2026-00001 或 DH2026-0001")
+        self.receipt.textChanged.connect(self.changed)
+        self.form.addRow(LABELS["receipt"], self.receipt)
+
+    def _build_choice(self, name: str) -> None:
+        """A combo of the ledger's list; typing filters it (800 volunteers are too many to scroll)."""
+        from chang_shan.reports.choices import choices
+
+        combo = self._combo(name)
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        if name not in REQUIRED:
+            combo.addItem("全部", None)
+        else:
+            combo.addItem("（请选择）", None)
+        with self.db.reader() as session:
+            for value, text in choices(session, name):
+                combo.addItem(text, value)
+        completer = combo.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.choices[name] = combo
 
     def _build_resident(self) -> None:
         from chang_shan.ui.forms.resident_search import ResidentSearch
@@ -214,6 +287,18 @@ class ReportOptions(QWidget):
             found["resident"] = self.resident.resident_id()
         if self.household is not None:
             found["household"] = self.household.household_id()
+        for name, combo in self.choices.items():
+            found[name] = combo.currentData()
+        for name in ("start", "end"):
+            edit = getattr(self, name)
+            if edit is not None:
+                found[name] = edit.date().toPython()
+        if self.month is not None:
+            found["month"] = self.month.date().toPython().isoformat()[:7]
+        if self.year is not None:
+            found["year"] = self.year.value()
+        if self.receipt is not None:
+            found["receipt"] = self.receipt.text().strip() or None
         return {key: value for key, value in found.items() if value is not None}
 
     def missing(self) -> str:
@@ -224,7 +309,7 @@ class ReportOptions(QWidget):
     def describe(self) -> str:
         """第一网格 3号楼, 张立春 …: the choice in words, for the status line."""
         parts = []
-        for combo in (self.grid, self.building, self.unit, self.status):
+        for combo in (self.grid, self.building, self.unit, self.status, *self.choices.values()):
             if combo is not None and combo.isEnabled() and combo.currentData() is not None:
                 parts.append(combo.currentText())
         if self.resident is not None and self.resident.resident_id() is not None:
@@ -256,3 +341,16 @@ class ReportOptions(QWidget):
                 self.resident.show_person(*entry)
         if self.household is not None and preset.get("household") is not None:
             self.household.select(int(preset["household"]))
+        for name, combo in self.choices.items():
+            if preset.get(name) is not None:
+                set_combo_data(combo, preset[name])
+        if self.year is not None and preset.get("year") is not None:
+            self.year.setValue(int(preset["year"]))
+        if self.receipt is not None and preset.get("receipt") is not None:
+            self.receipt.setText(str(preset["receipt"]))
+        for name in ("start", "end"):
+            edit = getattr(self, name)
+            if edit is not None and isinstance(preset.get(name), date):
+                edit.setDate(QDate(preset[name]))
+        if self.month is not None and preset.get("month"):
+            self.month.setDate(QDate(date.fromisoformat(str(preset["month"]) + "-01")))
