@@ -58,6 +58,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("badges.default_address", "防走失卡默认印住址", bool, False),
         Setting("badges.default_photo", "防走失卡默认印照片", bool, True),
         Setting("badges.max_contacts", "防走失卡默认家属人数", int, 2, 1, 3, "人"),
+        Setting("party.study_day", "主题党日（每月几号）", int, 15, 1, 28, "号"),
+        # A year without its own rate (property_fee_rate) uses this one.
+        Setting("fees.default_rate", "物业费默认单价（每平方米每年）", Decimal, Decimal("0.30"), Decimal("0.00"),
+                Decimal("100.00"), "元"),
         # The today list's 备份提醒 once the last verified backup is older than this.
         Setting("backup.interval_days", "备份提醒间隔天数", int, 7, 1, 90, "天"),
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
+from chang_shan.demo.deliberation import _DeliberationMixin
+
 if TYPE_CHECKING:
     from chang_shan.demo.writer import _BulkWriter
 
@@ -14,7 +16,8 @@ else:
     _Base = object
 
 
-class _GovernanceMixin(_Base):
+class _GovernanceMixin(_DeliberationMixin, _Base):
     def _governance(self, index: int, households: list[Any]) -> None:
-        """To be written (issue 11)."""
+        """四步议事 and 人民调解 (``demo.deliberation``), then fees, loans and 八零 (to be written, issue 11)."""
+        self._deliberation_and_mediation(index, households)
         random.Random(f"chang-shan-demo/{self.seed}/{index}/governance")
