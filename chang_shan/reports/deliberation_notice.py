@@ -9,22 +9,22 @@ other is refused with what it still lacks. ``date`` (成文日期) defaults to t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date as Day
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chang_shan.accounts.permissions import Perm, require
 from chang_shan.db.database import Database
-from chang_shan.db.models.deliberation import STEPS, DeliberationMatter, DeliberationStep
-from chang_shan.errors import DomainError
+from chang_shan.db.models.deliberation import STEPS
+from chang_shan.deliberation.queries import find_matter, matter_detail
+from chang_shan.deliberation.shapes import MatterDetail, StepRow
+from chang_shan.errors import DomainError, NotFound
 from chang_shan.progress import Progress, no_progress
 from chang_shan.reports.formal import (
     CLOSING_LINES, Addressee, Block, Closing, Heading, Paragraph, Title, date_text, render_formal,
 )
-from chang_shan.reports.governance_forms import actor_name, by_number, community_name
+from chang_shan.reports.governance_forms import actor_name, community_name
 from chang_shan.reports.registry import ReportResult, audited_pdf
 from chang_shan.settings import get_setting
 
@@ -34,49 +34,22 @@ PUBLISHED = ("公示中", "已决议")
 NUMERALS = "一二三四五六七八九"
 
 
-@dataclass(frozen=True)
-class Holding:
-    """One holding of a step, as the notice and the record print it."""
-
-    seq: int
-    step: int
-    held_on: Day
-    place: str
-    host: str
-    participants: str
-    expected: int | None
-    present: int | None
-    votes_for: int
-    votes_against: int
-    votes_abstain: int
-    minutes: str
-    outcome: str
-    back_to: int | None
-    reason: str
-    recorded_by: str
-
-    @property
-    def step_name(self) -> str:
-        return STEPS.get(self.step, f"第{self.step}步")
+def read(session: Session, number: str | None) -> MatterDetail:
+    """The matter numbered ``number`` (YS2026-003, any case) with its steps, through the services."""
+    if not (number or "").strip():
+        raise NotFound("请指定议题编号（--matter）。")
+    return matter_detail(session, find_matter(session, number.strip().upper()))
 
 
-def holdings(session: Session, matter_id: int) -> list[Holding]:
-    rows = session.scalars(select(DeliberationStep).where(DeliberationStep.matter_id == matter_id)
-                           .order_by(DeliberationStep.seq)).all()
-    return [Holding(r.seq, r.step, r.held_on, r.place, r.host, r.participants, r.expected, r.present, r.votes_for,
-                    r.votes_against, r.votes_abstain, r.minutes, r.outcome, r.back_to, r.reason, r.recorded_by)
-            for r in rows]
-
-
-def vote_text(h: Holding) -> str:
+def vote_text(h: StepRow) -> str:
     """应到40人，实到35人，赞成30票，反对3票，弃权2票 ('' for a step without a vote)."""
     if h.step != 3 or h.present is None:
         return ""
     expected = f"应到{h.expected}人，" if h.expected is not None else ""
-    return f"{expected}实到{h.present}人，赞成{h.votes_for}票，反对{h.votes_against}票，弃权{h.votes_abstain}票"
+    return f"{expected}实到{h.present}人，同意{h.votes_for}票，反对{h.votes_against}票，弃权{h.votes_abstain}票"
 
 
-def outcome_text(h: Holding) -> str:
+def outcome_text(h: StepRow) -> str:
     if h.outcome == "退回":
         return f"退回第{NUMERALS[(h.back_to or 1) - 1]}步重新议事" + (f"（理由：{h.reason}）" if h.reason else "")
     if h.outcome == "不通过":
@@ -84,7 +57,7 @@ def outcome_text(h: Holding) -> str:
     return "通过"
 
 
-def holding_sentence(h: Holding) -> str:
+def holding_sentence(h: StepRow) -> str:
     """2026年3月2日，在社区会议室，由张书记主持，社区党委委员7人参加，…，通过。"""
     parts = [date_text(h.held_on)]
     if h.place:
@@ -100,11 +73,12 @@ def holding_sentence(h: Holding) -> str:
     return "，".join(parts) + "。"
 
 
-def refusal(m: DeliberationMatter) -> str | None:
-    """Why ``m`` has no notice yet (None: it may be printed)."""
+def refusal(d: MatterDetail) -> str | None:
+    """Why the matter has no notice yet (None: it may be printed)."""
+    m = d.row
     if m.status in PUBLISHED and m.notice_from and m.notice_to:
         return None
-    where = f"当前状态：{m.status}" + (f"，下一步：{STEPS[m.step]}" if m.status == "议事中" and m.step in STEPS else "")
+    where = f"当前状态：{m.status}" + (f"，下一步：{d.next_step_name}" if d.next_step_name else "")
     return f"议题 {m.number}（{m.title}）尚未经第四步“社区公示决议”形成决议，不能打印公示（{where}）。"
 
 
@@ -117,9 +91,9 @@ def notice_title(title: str) -> str:
     return f"关于{core}的公示"
 
 
-def notice_blocks(m: DeliberationMatter, steps: list[Holding], *, community: str, hotline: str,
-                  on: Day) -> list[Block]:
+def notice_blocks(d: MatterDetail, *, community: str, hotline: str, on: Day) -> list[Block]:
     who = community or "本社区"
+    m = d.row
     assert m.notice_from is not None and m.notice_to is not None
     days = (m.notice_to - m.notice_from).days + 1
     blocks: list[Block] = [
@@ -129,13 +103,13 @@ def notice_blocks(m: DeliberationMatter, steps: list[Holding], *, community: str
                   f"工作法形成决议（议题编号{m.number}），现将有关情况公示如下："),
         Heading("一、决议内容"),
     ]
-    blocks += [Paragraph(part.strip()) for part in (m.resolution or "").splitlines() if part.strip()]
-    if m.background.strip():
-        blocks += [Heading("二、议题事由"), Paragraph(" ".join(m.background.split()))]
-    n = 3 if m.background.strip() else 2
+    blocks += [Paragraph(part.strip()) for part in (d.resolution or "").splitlines() if part.strip()]
+    if d.background.strip():
+        blocks += [Heading("二、议题事由"), Paragraph(" ".join(d.background.split()))]
+    n = 3 if d.background.strip() else 2
     blocks.append(Heading(f"{NUMERALS[n - 1]}、议事过程"))
-    for i, h in enumerate(steps, start=1):
-        blocks.append(Paragraph(f"{i}．{h.step_name}：{holding_sentence(h)}"))
+    for i, h in enumerate(d.steps, start=1):
+        blocks.append(Paragraph(f"{i}．{STEPS[h.step]}：{holding_sentence(h)}"))
     contact = f"拨打社区服务电话{hotline}，" if hotline else ""
     blocks += [
         Heading(f"{NUMERALS[n]}、公示期"),
@@ -155,14 +129,15 @@ def build(db: Database, out: str | Path, *, matter: str | None = None, date: Day
 
     def make(session: Session, target: Path) -> tuple[ReportResult, dict]:
         actor = require(session, Perm.VIEW, what=f"打印{TITLE}")
-        m = by_number(session, DeliberationMatter, matter, "议题", "matter")
-        reason = refusal(m)
+        d = read(session, matter)
+        reason = refusal(d)
         if reason:
             raise DomainError(reason)
+        m = d.row
         on = date or m.notice_from
         community = community_name(session)
         hotline = str(get_setting(session, "office.hotline") or "")
-        blocks = notice_blocks(m, holdings(session, m.id), community=community, hotline=hotline, on=on)
+        blocks = notice_blocks(d, community=community, hotline=hotline, on=on)
         info = render_formal(target, blocks, title=f"{community}{notice_title(m.title)}", author=actor_name(actor),
                              subject=f"{TITLE}（{m.number}）", progress=progress)
         result = ReportResult(NAME, Path(target), info.pages, 1, info.missing_characters, m.number, unit="份")

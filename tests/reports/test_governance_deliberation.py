@@ -46,8 +46,8 @@ def test_notice_says_resolution_steps_votes_period_and_hotline(db: Database, tow
     # every holding, in order, with its date; the vote of both step-3 holdings
     for held in ("2026年3月2日", "2026年3月9日", "2026年3月16日", "2026年3月23日", "2026年3月30日", "2026年4月1日"):
         assert held in text
-    assert "应到40人，实到30人，赞成14票，反对10票，弃权6票，结果：退回第二步重新议事（理由：费用分担方案需细化）" in text
-    assert "应到40人，实到35人，赞成30票，反对3票，弃权2票，结果：通过" in text
+    assert "应到40人，实到30人，同意14票，反对10票，弃权6票，结果：退回第二步重新议事（理由：费用分担方案需细化）" in text
+    assert "应到40人，实到35人，同意30票，反对3票，弃权2票，结果：通过" in text
     assert text.index("3月16日") < text.index("3月23日") < text.index("3月30日")
     assert "公示期自2026年4月1日起至2026年4月7日止，共7天。" in text
     assert "0431-85550110" in text and "特此公示。" in text
@@ -105,7 +105,7 @@ def test_record_has_every_holding_and_the_minutes_in_full(db: Database, town: To
     for seq, step in ((1, 1), (2, 2), (3, 3), (4, 2), (5, 3), (6, 4)):
         assert f"第{seq}次第{step}步" in text
     rows = ["".join(line.split()) for line in pdftotext(out, layout=True).splitlines()]
-    assert "应到40人实到30人赞成14票反对10票弃权6票" in rows and "应到40人实到35人赞成30票反对3票弃权2票" in rows
+    assert "应到40人实到30人同意14票反对10票弃权6票" in rows and "应到40人实到35人同意30票反对3票弃权2票" in rows
     assert "退回第二步" in text and "费用分担方案需细化" in text
     assert MINUTES_3 in text.replace("会议记录", "")  # never cut with "…" (the label sits beside the lines)
     assert "".join(RESOLUTION.split()) in text and "2026年4月1日至2026年4月7日" in text
@@ -122,7 +122,7 @@ def test_record_of_a_matter_not_yet_deliberated(db: Database, town: Town, tmp_pa
     result = deliberation_record.build(db, out, matter="YS2026-005")
     assert result.rows == 0
     text = flat(out)
-    assert "尚未议事；下一步：社区党委提议" in text and "（尚未形成决议）" in text
+    assert "尚未议事；下一步：第一步社区党委提议" in text and "（尚未形成决议）" in text
 
 
 def test_reader_may_print_a_notice_but_no_one_signed_out(db: Database, town: Town, tmp_path: Path) -> None:
