@@ -27,7 +27,8 @@ from chang_shan.canteen.money import to_fen, yuan
 from chang_shan.db.models import Household, Resident
 from chang_shan.db.models.fees import PropertyFeePayment, PropertyFeeRate
 from chang_shan.errors import DomainError, NotFound, ValidationError
-from chang_shan.fees.numbers import fee_due, next_serial, parse_amount
+from chang_shan.deliberation.numbers import yearly_number
+from chang_shan.fees.amounts import fee_due, parse_amount
 from chang_shan.fees.queries import (
     arrears,
     household_fees,
@@ -169,7 +170,7 @@ def record_payment(
         raise ValidationError({"amount": f"缴费金额 {value} 元超过这一户 {year} 年尚欠的 {owed} 元。"})
     if not payer and household.head_id is not None:
         payer = session.scalar(select(Resident.name).where(Resident.id == household.head_id)) or ""
-    number = next_serial(session, PropertyFeePayment.receipt_number, f"WY{paid_on.year}-", 5)
+    number = yearly_number(session, PropertyFeePayment.receipt_number, "WY", paid_on.year, width=5)
     payment = PropertyFeePayment(
         household_id=household_id, year=year, amount_fen=to_fen(value), paid_on=paid_on, receipt_number=number,
         payer=payer, method=method, area_m2=household.area_m2, rate=rate, recorded_by=_who(session), note=note,

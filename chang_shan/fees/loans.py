@@ -23,7 +23,8 @@ from chang_shan.canteen.money import to_fen, yuan
 from chang_shan.db.models import Resident
 from chang_shan.db.models.fees import Loan, LoanRepayment
 from chang_shan.errors import DomainError, NotFound, ValidationError
-from chang_shan.fees.numbers import next_serial, parse_amount
+from chang_shan.deliberation.numbers import yearly_number
+from chang_shan.fees.amounts import parse_amount
 from chang_shan.fees.queries import loan_detail, loan_id_of, loans, overdue
 from chang_shan.fees.shapes import LoanInput
 from chang_shan.population import access
@@ -83,7 +84,7 @@ def lend(session: Session, data: LoanInput, *, today: date | None = None) -> int
     open_loan = session.scalar(select(Loan.number).where(Loan.borrower_id == borrower.id, Loan.status == OPEN))
     if open_loan is not None:
         raise DomainError(f"{borrower.name}尚有未还清的诚信借款 {open_loan}，还清后才能再借。")
-    loan = Loan(number=next_serial(session, Loan.number, f"JK{lent_on.year}-", 2), borrower_id=borrower.id,
+    loan = Loan(number=yearly_number(session, Loan.number, "JK", lent_on.year, width=2), borrower_id=borrower.id,
                 amount_fen=to_fen(amount), repaid_fen=0, purpose=purpose, guarantor=guarantor, lent_on=lent_on,
                 due_on=data.due_on, status=OPEN, approved_by=approved_by, note=note)
     session.add(loan)

@@ -21,7 +21,7 @@ from chang_shan.canteen.money import yuan
 from chang_shan.db.models import Building, Grid, Household, Resident, Unit
 from chang_shan.db.models.fees import Loan, LoanRepayment, PropertyFeePayment, PropertyFeeRate
 from chang_shan.errors import NotFound
-from chang_shan.fees.numbers import fee_due
+from chang_shan.fees.amounts import fee_due
 from chang_shan.fees.shapes import (
     NO_AREA,
     OWING,

@@ -1,10 +1,5 @@
-"""Yearly serial numbers (收据号 WY2026-00001, 借款编号 JK2026-01), amounts typed into a form, and
-the fee arithmetic (area × rate, half up to the fen).
-
-A serial is the prefix (kind and year) and the next sequence after the largest already used; voided
-records keep theirs, so a number is never given twice. Sequences compare as numbers, so JK2026-100
-follows JK2026-99 once a year outgrows the width.
-"""
+"""Amounts typed into a form (yuan, Decimal) and the fee arithmetic (area × rate, half up to the
+fen). Money itself (fen ↔ yuan, capitals) is ``canteen.money``."""
 
 from __future__ import annotations
 
@@ -12,24 +7,10 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
-
 from chang_shan.canteen.money import CENT
 from chang_shan.errors import ValidationError
 
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
-
-
-def next_serial(session: Session, column: InstrumentedAttribute, prefix: str, width: int) -> str:
-    """``prefix`` + the next sequence of ``column`` among the values starting with ``prefix``."""
-    last = session.scalar(
-        select(column).where(column.startswith(prefix, autoescape=True))
-        .order_by(func.length(column).desc(), column.desc()).limit(1)
-    )
-    tail = last[len(prefix):] if last else ""
-    seq = int(tail) + 1 if tail.isdigit() else 1
-    return f"{prefix}{seq:0{width}d}"
 
 
 def parse_amount(raw: Decimal | str | int | None, field: str, label: str) -> Decimal:
