@@ -105,8 +105,9 @@ def _notice_number(session: Session, year: int) -> str:
     from chang_shan.settings import get_setting
 
     name = str(get_setting(session, "office.community_name") or "").strip() or "社区"
-    published = session.scalar(select(func.count()).select_from(DeliberationMatter).where(
-        DeliberationMatter.notice_from >= date(year, 1, 1), DeliberationMatter.notice_from <= date(year, 12, 31))) or 0
+    with session.no_autoflush:
+        published = session.scalar(select(func.count()).select_from(DeliberationMatter).where(
+            DeliberationMatter.notice_from >= date(year, 1, 1), DeliberationMatter.notice_from <= date(year, 12, 31))) or 0
     return f"{name}议〔{year}〕{published + 1}号"
 
 
@@ -158,10 +159,11 @@ def record_step(session: Session, matter_id: int, version: int, data: StepInput,
     if outcome == "通过":
         matter.step = data.step + 1
         if data.step == rules.PUBLISHING_STEP:
+            assert data.notice_from is not None
+            number = clean_text(data.notice_number) or _notice_number(session, data.notice_from.year)
             matter.status = "公示中"
             matter.resolution = clean_note(data.resolution)
-            matter.notice_from, matter.notice_to = data.notice_from, data.notice_to
-            matter.notice_number = clean_text(data.notice_number) or _notice_number(session, data.held_on.year)
+            matter.notice_from, matter.notice_to, matter.notice_number = data.notice_from, data.notice_to, number
     elif outcome == "退回":
         matter.step = data.back_to
     else:

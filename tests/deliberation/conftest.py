@@ -1,0 +1,1 @@
+from tests.accounts.conftest import office, office_db  # noqa: F401 - fixtures
