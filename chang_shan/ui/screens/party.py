@@ -1,19 +1,87 @@
-"""党建与志愿者: the party network tree, members and study days; volunteer teams, service records,
-points and the redemption counter. (Being built: issue 10.)"""
+"""党建与志愿者: the party network and the 红马甲 volunteers, in eight tabs.
+
+- 党组织: the four-level tree (社区党委 → 党支部 → 党小组) with each organisation's members,
+  党员家庭户 and 班子; 新建组织, 任职, 撤销; prints 党员名册 and 党员家庭户门牌.
+- 党员: the members with filters (organisation, status, search); a member's changes and study-day
+  attendance; 新增党员, 登记变动 (转正, 转出, 找回口袋党员 …).
+- 主题党日: the study days of a year; 登记主题党日 with a check box per member, 跟进缺席.
+- 志愿服务队, 志愿者 (residents through the resident search, students and others from outside),
+  服务记录 (待确认 first; 确认所选 counts the hours and points, 退回 with the reason),
+  积分兑换 (the counter, the catalogue and stock, the points rules), 年度排行.
+
+Each tab loads the first time it is shown and keeps its own status line (the screen passes on the
+line of the tab on view). Ctrl+N is the tab's 新建 (the window's 新增居民 steps aside), Ctrl+E 修改,
+Ctrl+P the tab's print (through the reports dialog, chosen and previewed), F5 reloads the tab,
+Ctrl+Shift+E exports its list. Read-only accounts see no button that writes.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from chang_shan.ui.screens.placeholder import PlaceholderScreen
+from chang_shan.ui.party.counter import CounterTab
+from chang_shan.ui.party.party_tabs import MembersTab, OrgTab, StudyTab
+from chang_shan.ui.party.ranking import RankingTab
+from chang_shan.ui.party.volunteer_tabs import ServicesTab, TeamsTab, VolunteersTab
 
 if TYPE_CHECKING:
     from chang_shan.ui.ops import Operations
 
+TABS = ("党组织", "党员", "主题党日", "志愿服务队", "志愿者", "服务记录", "积分兑换", "年度排行")
 
-class PartyScreen(PlaceholderScreen):
+
+class PartyScreen(QWidget):
+    title = "党建与志愿者"
+    statusChanged = Signal(str)
+    OWNS_CTRL_N = True  # each tab's 新建 (the window's 新增居民 steps aside)
+
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
-        super().__init__("党建与志愿者", "党员、志愿服务队、服务时长和红马甲积分。", parent)
+        super().__init__(parent)
         self.ops = ops
+        self._started = False
+        self.orgs = OrgTab(ops)
+        self.members = MembersTab(ops)
+        self.study = StudyTab(ops)
+        self.teams = TeamsTab(ops)
+        self.volunteers = VolunteersTab(ops)
+        self.services = ServicesTab(ops)
+        self.counter = CounterTab(ops)
+        self.ranking = RankingTab(ops)
+        self.tab_list: tuple[Any, ...] = (self.orgs, self.members, self.study, self.teams, self.volunteers,
+                                          self.services, self.counter, self.ranking)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("partyTabs")
+        for tab, title in zip(self.tab_list, TABS, strict=True):
+            self.tabs.addTab(tab, title)
+            tab.statusChanged.connect(lambda text, tab=tab: self._tab_status(tab, text))
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.tabs)
+
+    def current_tab(self) -> Any:
+        return self.tabs.currentWidget()
+
+    def show_tab(self, tab: Any) -> None:
+        self.tabs.setCurrentWidget(tab)
+
+    def start(self) -> None:
+        """The tab on view loads the first time; afterwards its status line comes back."""
+        self._started = True
+        self.current_tab().start()
+
+    def refresh(self) -> None:
+        """F5: the tab on view reads everything again."""
+        self._started = True
+        self.current_tab().refresh()
+
+    def _tab_changed(self) -> None:
+        if self._started:
+            self.current_tab().start()
+
+    def _tab_status(self, tab: Any, text: str) -> None:
+        if tab is self.current_tab():
+            self.statusChanged.emit(f"{self.title}·{text}" if text else self.title)
