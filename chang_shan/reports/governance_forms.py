@@ -102,10 +102,11 @@ def _label(doc: PdfDocument, text: str, x: float, top: float, width: float, heig
 
 
 def signature_line(doc: PdfDocument, x: float, y: float, label: str, *, width: float, size: float = 10.5,
-                   name: str = "") -> float:
-    """'label________' with the printed ``name`` small under the line; returns where the line ends."""
+                   name: str = "", indent: float = 0.0) -> float:
+    """'label________' with the printed ``name`` small under the line; returns where the line ends.
+    ``indent``: where the line starts at the earliest (lines of several labels aligned)."""
     doc.text(x, y, label, size=size)
-    start = x + doc.width(label, size) + 2
+    start = x + max(doc.width(label, size) + 2, indent)
     doc.line(start, y - 3, start + width, y - 3, width=0.6)
     if name:
         doc.text(start + width / 2, y - 13, f"（{name}）", size=8, align=CENTER)
