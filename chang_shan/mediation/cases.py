@@ -206,9 +206,9 @@ def update_case(session: Session, case_id: int, version: int, data: CaseInput, *
     clean = _clean_case(session, data, today=today or date.today(), case=case)
     if clean.received_on and clean.received_on.year != case.received_on.year:
         raise ValidationError({"received_on": f"案件编号 {case.number} 按受理年份编排，不能改到另一年。"})
+    _write_people(session, case, clean)
     case.kind, case.received_on, case.source = clean.kind, clean.received_on, clean.source
     case.facts, case.disputed_matters, case.note = clean.facts, clean.disputed_matters, clean.note
-    _write_people(session, case, clean)
     # A change of the parties alone is a change of the case too: a new version for stale forms.
     flag_modified(case, "note")
     session.flush()

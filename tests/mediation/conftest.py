@@ -1,0 +1,1 @@
+from tests.mediation.office import mdb, mediation_office  # noqa: F401 - fixtures
