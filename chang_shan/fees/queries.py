@@ -230,7 +230,7 @@ def payment_detail(session: Session, receipt_number: str) -> PaymentDetail:
     return PaymentDetail(
         p.id, p.receipt_number, p.household_id, address, head, p.year, p.area_m2,
         _plain_rate(p.rate) if p.rate is not None else None, due, amount, paid_before,
-        due - paid_before - amount if due is not None else None, p.paid_on, p.payer, p.method, p.recorded_by,
+        due - paid_before - amount if due is not None and p.voided_on is None else None, p.paid_on, p.payer, p.method, p.recorded_by,
         p.voided_on, p.void_reason, p.note,
     )
 

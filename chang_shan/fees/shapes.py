@@ -72,7 +72,7 @@ class PaymentDetail:
     due: Decimal | None  # area × rate as billed on the payment
     amount: Decimal
     paid_before: Decimal  # the year's earlier payments (not voided)
-    owed_after: Decimal | None
+    owed_after: Decimal | None  # None without an area, or for a voided payment
     paid_on: date
     payer: str
     method: str
