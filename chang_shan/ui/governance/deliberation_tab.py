@@ -286,6 +286,12 @@ class DeliberationTab(ListTab):
         for act, what in ((self.edit_action, "edit"), (self.step_action, "record_step"),
                           (self.close_action, "close_notice"), (self.withdraw_action, "withdraw")):
             act.setEnabled(self.can_edit and what in allowed)
+        if detail is not None and detail.close_from is not None and detail.close_from > date.today():
+            self.close_action.setEnabled(False)  # the 公示期 has not ended yet
+            self.close_action.setStatusTip(f"公示期到 {detail.row.notice_to:%Y-%m-%d} 结束，"
+                                           f"{detail.close_from:%Y-%m-%d} 起才能确认决议")
+        else:
+            self.close_action.setStatusTip("公示期满无异议，确认决议")
         if detail is not None and detail.next_step:
             self.step_action.setText(f"记录第{'一二三四'[detail.next_step - 1]}步")
         else:
