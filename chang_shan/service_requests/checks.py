@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from chang_shan.accounts.permissions import ROLE_PERMISSIONS, Perm
 from chang_shan.db.models import Household, Resident, ServiceCategory, ServiceRequest, UserAccount
 from chang_shan.db.models.services import ASSIGNEE_KINDS, CHANNELS
+from chang_shan.db.models.volunteers import VolunteerTeam
 from chang_shan.errors import ValidationError
 from chang_shan.health.checks import clean_field, column_limit
 from chang_shan.population.residents import ACTIVE
@@ -158,6 +159,8 @@ def assignee(session: Session, errors: dict[str, str], who: Assignee) -> Taker |
             errors["assignee"] = "请填写服务队名称。"
         elif len(name) > TEAM_LIMIT:
             errors["assignee"] = f"服务队名称最多 {TEAM_LIMIT} 个字，现在是 {len(name)} 个。"
+        elif not known_team(session, name):
+            errors["assignee"] = f"志愿服务队台账中没有“{name}”：请从列表中选择服务队（新的服务队先在“党建与志愿者 → 志愿服务队”中建立）。"
         else:
             return Taker("team", None, name, None, name)
         return None
@@ -169,6 +172,17 @@ def assignee(session: Session, errors: dict[str, str], who: Assignee) -> Taker |
     else:
         return Taker("person", None, "", resident.id, resident.name)
     return None
+
+
+def known_team(session: Session, name: str) -> bool:
+    """May a request go to the team named ``name``? A team of the volunteer ledger (not
+    dissolved); a name some request already carries (written before the ledger existed) stays
+    valid; while the ledger holds no team at all, any name."""
+    if session.scalar(select(VolunteerTeam.id).where(VolunteerTeam.name == name, VolunteerTeam.dissolved_on.is_(None))):
+        return True
+    if session.scalar(select(ServiceRequest.id).where(ServiceRequest.assignee_team == name).limit(1)):
+        return True
+    return session.scalar(select(VolunteerTeam.id).limit(1)) is None
 
 
 def current_label(session: Session, request: ServiceRequest) -> str:

@@ -37,6 +37,7 @@ from chang_shan.ui.dialogs.health_fields import RadioRow, heading, left_aligned
 from chang_shan.ui.forms import DateField, FormDialog, HouseholdPicker, ValidatedForm
 from chang_shan.ui.forms.fields import format_date, set_combo_data
 from chang_shan.ui.forms.resident_search import ResidentSearch
+from chang_shan.volunteers.queries import team_names
 
 if TYPE_CHECKING:
     from chang_shan.db.database import Database
@@ -323,13 +324,23 @@ class AssigneePicker(QWidget):
             self.worker_combo.addItem(worker.label, worker.user_id)
         if me is not None:
             set_combo_data(self.worker_combo, me)
-        self.team_edit = QLineEdit()
+        # The teams of the volunteer ledger (党建与志愿者 → 志愿服务队); a name typed by hand is
+        # accepted only if a request already carries it (written before the ledger existed).
+        self.team_combo = QComboBox()
+        self.team_combo.setObjectName("teamChoice")
+        self.team_combo.setEditable(True)
+        self.team_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        with db.reader() as session:
+            self.team_combo.addItems(team_names(session))
+        self.team_combo.setCurrentIndex(-1)
+        self.team_edit = self.team_combo.lineEdit()
         self.team_edit.setObjectName("team")
         self.team_edit.setMaxLength(50)
-        self.team_edit.setPlaceholderText("服务队名称，如 红马甲理发服务队")
+        self.team_edit.setPlaceholderText("选择志愿服务队，如 家政服务队")
+        self.team_combo.setToolTip("服务队来自“党建与志愿者 → 志愿服务队”台账")
         self.person = ResidentSearch(db, placeholder="按姓名查找办理的居民（如 楼栋长、志愿者）", rows=4, parent=self)
         self.pages = QStackedWidget(self)
-        for page in (_top(self.worker_combo), _top(self.team_edit), self.person):
+        for page in (_top(self.worker_combo), _top(self.team_combo), self.person):
             self.pages.addWidget(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
