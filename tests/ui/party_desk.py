@@ -84,6 +84,7 @@ def party_desk(db: Database, monkeypatch: pytest.MonkeyPatch) -> PartyDesk:
 
 def add_users(db: Database) -> None:
     with db.transaction("账户", actor=SYSTEM) as s:
+        users.create_user(s, "boss", PASSWORD, "管理员", display_name="主任")
         users.create_user(s, "clerk", PASSWORD, "社区工作者", display_name="刘文书")
         users.create_user(s, "viewer", PASSWORD, "只读")
 

@@ -44,3 +44,119 @@ def test_the_tree_shows_members_and_households(qtbot, operations, party_desk: Pa
     assert sorted(homes.values()) == ["张伟", "张𠀀春"]  # 101 and 302 are 党员家庭户
     assert screen.statusChanged  # the status line names the counts
     assert "党员 3 人" in tab._status
+
+
+def test_every_tab_loads_and_says_what_it_shows(qtbot, operations, party_desk: PartyDesk) -> None:  # noqa: ANN001
+    screen = open_screen(qtbot, operations)
+    lines = []
+    screen.statusChanged.connect(lines.append)
+    for index in range(screen.tabs.count()):
+        screen.tabs.setCurrentIndex(index)
+        screen.start()  # the tab on view tells its line again
+        wait_idle(qtbot, screen)
+        assert lines[-1].startswith(f"党建与志愿者·{screen.tabs.tabText(index)}"), (index, lines[-1:])
+    assert "共 2 人（居民 1，大学生 1）" in screen.volunteers.count.text()
+
+
+def test_the_member_list_and_detail(qtbot, operations, party_desk: PartyDesk) -> None:  # noqa: ANN001
+    screen = open_screen(qtbot, operations, "members")
+    tab = screen.members
+    assert sorted(r.name for r in tab.model.rows) == ["张伟", "张立春", "张𠀀春"]
+    assert tab.select_id(party_desk.member["张伟"])
+    qtbot.waitUntil(lambda: tab.detail is not None and tab.ops.idle)
+    assert "入党 2005-03-08" in tab.facts.text()
+    assert tab.events.rowCount() == 1 and tab.events.item(0, 1).text() == "入党"
+    tab.search.setText("张𠀀")
+    wait_idle(qtbot, screen)
+    qtbot.waitUntil(lambda: [r.name for r in tab.model.rows] == ["张𠀀春"])
+    assert tab.model.index(0, 0).data() == "张𠀀春"
+
+
+def test_a_study_day_with_an_absence_followed_up(qtbot, operations, party_desk: PartyDesk, db) -> None:  # noqa: ANN001
+    screen = open_screen(qtbot, operations, "study")
+    tab = screen.study
+    assert tab.count.text() == "共 0 次"
+    assert tab.next_day.text() == "下次主题党日：2026年04月15日"
+    dialog = tab.new_day()
+    assert dialog is not None
+    dialog.org.setCurrentIndex(dialog.org.findData(party_desk.branch))
+    assert sorted(dialog.member_ids) == sorted(party_desk.member.values())  # the branch and its 党小组
+    dialog.held.set_value(DAY.replace(day=15))
+    dialog.topic.setText("学习全国两会精神")
+    dialog.place.setText("社区党群服务中心")
+    dialog.set_present(party_desk.member["张伟"], False, "外出")
+    assert dialog.save()
+    wait_idle(qtbot, screen)
+    qtbot.waitUntil(lambda: len(tab.model.rows) == 1)
+    day = tab.model.rows[0]
+    assert (day.present, day.absent, day.pending) == (2, 1, 1)
+    assert tab.count.text() == "共 1 次，缺席待跟进 1 人次"
+    with db.reader(actor=SYSTEM) as s:
+        stored = {a.member_id: (a.present, a.absence_reason) for a in s.scalars(select(PartyStudyAttendance))}
+        assert s.scalar(select(PartyStudyDay.topic)) == "学习全国两会精神"
+    assert stored[party_desk.member["张伟"]] == (False, "外出")
+    assert stored[party_desk.member["张立春"]] == (True, "")
+
+    tab.select_id(day.id)
+    qtbot.waitUntil(lambda: len(tab.attendance_rows) == 3)
+    assert tab.sheet.item(0, 0).text() == "张伟" and tab.sheet.item(0, 4).text() == "待跟进"  # absences first
+    assert tab.choose_member(party_desk.member["张伟"])
+    assert tab.follow_action.isEnabled()
+    follow = tab.follow_up()
+    follow.note.setPlainText("电话联系，已补学会议精神")
+    assert follow.save()
+    wait_idle(qtbot, screen)
+    qtbot.waitUntil(lambda: tab.model.rows and tab.model.rows[0].pending == 0)
+    with db.reader(actor=SYSTEM) as s:
+        done = s.get(PartyStudyAttendance, (day.id, party_desk.member["张伟"]))
+        assert done.followed_up_on == DAY and done.follow_up_note == "电话联系，已补学会议精神"
+
+
+def test_a_member_registered_through_the_resident_search(qtbot, operations, party_desk: PartyDesk) -> None:  # noqa: ANN001
+    screen = open_screen(qtbot, operations, "members")
+    tab = screen.members
+    dialog = tab.new_member()
+    assert not dialog.save()  # nothing chosen: the messages, nothing written
+    assert dialog.form_.error_text("resident_id") == "请选择居民。"
+    dialog.picker.search.setText("赵德胜")
+    dialog.picker.search_now()
+    dialog.org.setCurrentIndex(dialog.org.findData(party_desk.group))
+    dialog.joined.set_value(DAY.replace(year=2019, month=7, day=1))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("预备党员"))
+    assert dialog.save(), dialog.banner_text() or dialog.form_.errors_shown()
+    wait_idle(qtbot, screen)
+    qtbot.waitUntil(lambda: "赵德胜" in [r.name for r in tab.model.rows])
+    assert tab.current() is not None and tab.current().name == "赵德胜"  # the new member selected
+
+
+def test_prints_open_the_reports_dialog_on_the_record(qtbot, operations, party_desk: PartyDesk,  # noqa: ANN001
+                                                       monkeypatch) -> None:  # noqa: ANN001
+    from chang_shan.ui.reports import dialog as reports_dialog
+
+    opened = []
+    monkeypatch.setattr(reports_dialog, "open_reports", lambda _p, _o, report, options: opened.append((report, options)))
+    screen = open_screen(qtbot, operations)
+    screen.orgs.select_org(party_desk.group)
+    wait_idle(qtbot, screen)
+    screen.orgs.roster_action.trigger()
+    assert opened[-1] == ("party_roster", {"branch": party_desk.group, "date": DAY})
+    screen.orgs.placard_action.trigger()
+    assert opened[-1][0] == "party_placards" and opened[-1][1]["building"] == party_desk.town.building3
+
+
+def test_a_read_only_account_sees_no_write_actions(qtbot, operations, party_desk: PartyDesk, db) -> None:  # noqa: ANN001
+    add_users(db)
+    as_user(db, "viewer")
+    screen = open_screen(qtbot, operations)
+    for tab in screen.tab_list:
+        screen.show_tab(tab)
+        wait_idle(qtbot, screen)
+    writes = [screen.orgs.new_action, screen.orgs.edit_action, screen.orgs.post_action, screen.orgs.dissolve_action,
+              *screen.members.edit_actions, *screen.study.edit_actions, *screen.teams.edit_actions,
+              *screen.volunteers.edit_actions, *screen.services.edit_actions, *screen.counter.catalogue.edit_actions,
+              *screen.counter.rules.edit_actions]
+    assert writes and not any(act.isVisible() for act in writes)
+    assert not screen.counter.counter.redeem_button.isVisible()
+    assert screen.orgs.roster_action.isVisible()  # prints stay
+    assert screen.members.new_member() is None and screen.orgs.new_org() is None
+    assert not screen.orgs.export_action.isVisible()  # 只读 may not export either

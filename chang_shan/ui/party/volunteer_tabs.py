@@ -217,7 +217,8 @@ class VolunteersTab(ListTab):
 
         def load(session: Session) -> tuple[Any, ...]:
             return (queries.volunteer_detail(session, volunteer_id), queries.ledger(session, volunteer_id),
-                    queries.services(session, volunteer_id=volunteer_id, limit=200))
+                    queries.services(session, volunteer_id=volunteer_id, start=date(1900, 1, 1), end=date(9999, 12, 31),
+                                     limit=200))
 
         self.ops.query(load, success=self._detail_loaded, parent=self)
 
