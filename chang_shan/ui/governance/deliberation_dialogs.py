@@ -212,10 +212,7 @@ class CloseNoticeDialog(GovDialog):
         self.detail = detail
         row = detail.row
         self.on_date = self.date_row("on_date", "确认日期", value=max(date.today(), detail.close_from or date.today()))
-        note = QLabel(f"公示期：{row.notice_from:%Y-%m-%d} 至 {row.notice_to:%Y-%m-%d}。确认后议题状态为“已决议”。{UNDO_HINT}")
-        note.setWordWrap(True)
-        note.setProperty("formRole", "confirm")
-        self.body.addWidget(note)
+        self.note(f"公示期：{row.notice_from:%Y-%m-%d} 至 {row.notice_to:%Y-%m-%d}。确认后议题状态为“已决议”。{UNDO_HINT}")
         self._dirty = False
 
     def action_name(self) -> str:

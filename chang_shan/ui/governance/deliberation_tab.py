@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from chang_shan.db.models.deliberation import MATTER_STATUSES, STEPS
-from chang_shan.ui import ops as ops_module
 from chang_shan.ui.governance.list_tab import ListTab
 from chang_shan.ui.governance.table import GREY, RED, Column
 from chang_shan.ui.widgets.facts import fact_grid
@@ -180,7 +179,6 @@ class DeliberationTab(ListTab):
     STRETCH = 1
 
     def __init__(self, ops: Any, parent: QWidget | None = None) -> None:
-        self._detail_request = 0
         super().__init__(ops, parent)
         line = self.fontMetrics().height()
         self.splitter.setSizes([14 * line, 22 * line])
@@ -255,29 +253,23 @@ class DeliberationTab(ListTab):
     # --- the selected matter --------------------------------------------------------------------
     def selected(self) -> None:
         row = self.current()
-        self._detail_request += 1
         if row is None:
+            self.forget_detail()
             self.panel.show_nothing("请在上面选择一个议题。" if self.model.rows else "没有符合条件的议题。")
             return
-        request = self._detail_request
         matter_id = row.id
 
-        def load(session: Session) -> MatterDetail:
+        def read(session: Session) -> MatterDetail:
             from chang_shan.deliberation import queries
 
             return queries.matter_detail(session, matter_id)
 
-        def shown(detail: MatterDetail) -> None:
-            if request == self._detail_request:
-                self.panel.show_matter(detail)
-                self.update_actions()
+        self.load_detail(read, self._show)
 
-        self.ops.query(load, success=shown, failure=lambda exc: ops_module.show_error(self, exc), parent=self)
-
-    def current_detail(self) -> MatterDetail | None:
-        detail = self.panel.detail
-        row = self.current()
-        return detail if detail is not None and row is not None and detail.row.id == row.id else None
+    def _show(self, detail: MatterDetail) -> None:
+        self.detail = detail
+        self.panel.show_matter(detail)
+        self.update_actions()
 
     def update_actions(self) -> None:
         detail = self.current_detail()
@@ -315,25 +307,17 @@ class DeliberationTab(ListTab):
 
         return self.open_dialog(MatterDialog(self.ops.db, parent=self))
 
-    def _with_detail(self, act: Any, name: str) -> Any:
-        detail = self.current_detail()
-        if not self.can_edit or detail is None or not act.isEnabled():
-            return None
-        from chang_shan.ui.governance import deliberation_dialogs
-
-        return self.open_dialog(getattr(deliberation_dialogs, name)(self.ops.db, detail, parent=self))
-
     def edit_matter(self) -> Any:
-        return self._with_detail(self.edit_action, "MatterDialog")
+        return self.dialog_on_detail(self.edit_action, "deliberation_dialogs", "MatterDialog")
 
     def record_step(self) -> Any:
-        return self._with_detail(self.step_action, "StepDialog")
+        return self.dialog_on_detail(self.step_action, "deliberation_dialogs", "StepDialog")
 
     def close_notice(self) -> Any:
-        return self._with_detail(self.close_action, "CloseNoticeDialog")
+        return self.dialog_on_detail(self.close_action, "deliberation_dialogs", "CloseNoticeDialog")
 
     def withdraw(self) -> Any:
-        return self._with_detail(self.withdraw_action, "WithdrawDialog")
+        return self.dialog_on_detail(self.withdraw_action, "deliberation_dialogs", "WithdrawDialog")
 
     # --- prints ---------------------------------------------------------------------------------
     def print_notice(self) -> Any:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from chang_shan.ui.dialogs.health_fields import heading, left_aligned
 from chang_shan.ui.dialogs.service_request import _text_box
@@ -125,6 +125,14 @@ class GovDialog(FormDialog):
             combo.editTextChanged.connect(lambda _t: self._changed(key))
         self.form.add_row(key, label, combo, required=required, column=column)  # type: ignore[union-attr]
         return combo
+
+    def note(self, text: str, role: str = "confirm") -> QLabel:
+        """A line under the form: what saving will do (``confirm``) or a ``hint``."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setProperty("formRole", role)
+        self.body.addWidget(label)
+        return label
 
     # --- saving ---------------------------------------------------------------------------------
     def check(self) -> dict[str, str]:

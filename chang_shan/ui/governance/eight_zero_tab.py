@@ -123,7 +123,10 @@ class EightZeroTab(LoadsWhenShown, QWidget):
         self.table.setAccessibleName("“八零”指标")
         self.table.setVerticalHeaderLabels(list(EIGHT_ZEROS.values()))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # No selection colour: it would hide the cell's green or red. The chosen cell is framed
+        # and its full text (the source may be long) is written under the table.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setStyleSheet("QTableWidget { gridline-color: #c8c8c8; }")
         self.table.setWordWrap(True)
         self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 3.2))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -136,6 +139,10 @@ class EightZeroTab(LoadsWhenShown, QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.table, 1)
+        self.cell_note = QLabel("")
+        self.cell_note.setObjectName("cellNote")
+        self.cell_note.setWordWrap(True)
+        layout.addWidget(self.cell_note)
         ops.changed.connect(lambda _a: self.reload() if self._started else None)
         self._update_actions()
 
@@ -228,6 +235,15 @@ class EightZeroTab(LoadsWhenShown, QWidget):
 
     def _update_actions(self) -> None:
         value = self.current_value()
+        item = self.table.currentItem()
+        self.cell_note.setText(("选中：" + item.toolTip().replace("\n", "；")) if item is not None else "")
+        for row in range(self.table.rowCount()):
+            for column in range(self.table.columnCount()):
+                cell = self.table.item(row, column)
+                if cell is not None:
+                    font = cell.font()
+                    font.setBold(cell is item)
+                    cell.setFont(font)
         may = self.can_edit and value is not None and value.may_enter
         self.enter_action.setEnabled(may)
         if value is not None and not value.may_enter:

@@ -78,10 +78,7 @@ class VoidDialog(GovDialog):
         self.payment = payment
         self.reason = self.line_row("reason", "作废原因", placeholder="如 金额录错、重复录入", required=True,
                                     max_length=200)
-        note = QLabel(f"作废后这笔钱不再计入已缴，收据号 {payment.receipt_number} 保留不再使用。{UNDO_HINT}")
-        note.setWordWrap(True)
-        note.setProperty("formRole", "confirm")
-        self.body.addWidget(note)
+        self.note(f"作废后这笔钱不再计入已缴，收据号 {payment.receipt_number} 保留不再使用。{UNDO_HINT}")
         self._dirty = False
         self.reason.setFocus()
 

@@ -271,6 +271,45 @@ class ListTab(LoadsWhenShown, QWidget):
         self.selected()
         self.update_actions()
 
+    # --- the selected row's detail (read on the worker) ------------------------------------------
+    detail: Any = None
+    _detail_request = 0
+
+    def load_detail(self, read: Callable[[Session], Any], show: Callable[[Any], None]) -> None:
+        """``read(session)`` on the worker, then ``show(detail)`` unless the selection moved on."""
+        self._detail_request += 1
+        request = self._detail_request
+
+        def shown(detail: Any) -> None:
+            if request == self._detail_request:
+                show(detail)
+
+        self.ops.query(read, success=shown, failure=lambda exc: ops_module.show_error(self, exc), parent=self)
+
+    def forget_detail(self) -> None:
+        self._detail_request += 1
+        self.detail = None
+
+    def detail_id(self, detail: Any) -> object:
+        return detail.row.id
+
+    def current_detail(self) -> Any | None:
+        """The selected row's detail once it has been read (the actions work on it)."""
+        row = self.current()
+        detail = self.detail
+        return detail if detail is not None and row is not None and self.detail_id(detail) == self.key(row) else None
+
+    def dialog_on_detail(self, act: QAction, module: str, name: str) -> QDialog | None:
+        """Dialog ``name`` of ``chang_shan.ui.governance.<module>`` on the selected row's detail,
+        when the action allows it."""
+        import importlib
+
+        detail = self.current_detail()
+        if not self.can_edit or detail is None or not act.isEnabled():
+            return None
+        dialogs = importlib.import_module(f"chang_shan.ui.governance.{module}")
+        return self.open_dialog(getattr(dialogs, name)(self.ops.db, detail, parent=self))
+
     # --- dialogs and prints ---------------------------------------------------------------------
     def open_dialog(self, dialog: QDialog, *, then: Callable[[QDialog], None] | None = None) -> QDialog | None:
         """Window-modal; when saved, the list reloads with the saved row (``saved_key``) selected."""

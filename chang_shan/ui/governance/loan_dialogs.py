@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from chang_shan.fees.shapes import LoanInput
 from chang_shan.ui.forms.resident_search import ResidentSearch
@@ -107,10 +107,7 @@ class WriteOffDialog(GovDialog):
         self.on_date = self.date_row("on_date", "核销日期")
         self.reason = self.line_row("reason", "核销原因", placeholder="如 借款人去世、两委会议决定", required=True,
                                     max_length=200)
-        note = QLabel(f"核销后余额 {detail.loan.balance:,.2f} 元不再催收，借款状态为“已核销”。{UNDO_HINT}")
-        note.setWordWrap(True)
-        note.setProperty("formRole", "confirm")
-        self.body.addWidget(note)
+        self.note(f"核销后余额 {detail.loan.balance:,.2f} 元不再催收，借款状态为“已核销”。{UNDO_HINT}")
         self._dirty = False
         self.reason.setFocus()
 

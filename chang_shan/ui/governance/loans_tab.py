@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from chang_shan.db.models.fees import LOAN_STATUSES
-from chang_shan.ui import ops as ops_module
 from chang_shan.ui.governance.list_tab import ListTab
 from chang_shan.ui.governance.table import GREY, RED, Column
 from chang_shan.ui.widgets.tables import fit_columns, read_only_table
@@ -36,8 +35,6 @@ class LoansTab(ListTab):
     STRETCH = 7
 
     def __init__(self, ops: Any, parent: QWidget | None = None) -> None:
-        self._detail_request = 0
-        self.detail: LoanDetail | None = None
         super().__init__(ops, parent)
         line = self.fontMetrics().height()
         self.splitter.setSizes([20 * line, 10 * line])
@@ -121,25 +118,19 @@ class LoansTab(ListTab):
     # --- the selected loan ----------------------------------------------------------------------
     def selected(self) -> None:
         row = self.current()
-        self._detail_request += 1
-        request = self._detail_request
         if row is None:
-            self.detail = None
+            self.forget_detail()
             self.detail_label.setText("请在上面选择一笔借款。" if self.model.rows else "没有符合条件的借款。")
             self.repayments.setRowCount(0)
             return
         loan_id = row.id
 
-        def load(session: Session) -> LoanDetail:
+        def read(session: Session) -> LoanDetail:
             from chang_shan.fees import queries
 
             return queries.loan_detail(session, loan_id)
 
-        def shown(detail: LoanDetail) -> None:
-            if request == self._detail_request:
-                self._show(detail)
-
-        self.ops.query(load, success=shown, failure=lambda exc: ops_module.show_error(self, exc), parent=self)
+        self.load_detail(read, self._show)
 
     def _show(self, detail: LoanDetail) -> None:
         self.detail = detail
@@ -165,9 +156,8 @@ class LoansTab(ListTab):
         fit_columns(self.repayments)
         self.update_actions()
 
-    def current_detail(self) -> LoanDetail | None:
-        row = self.current()
-        return self.detail if self.detail is not None and row is not None and self.detail.loan.id == row.id else None
+    def detail_id(self, detail: LoanDetail) -> object:
+        return detail.loan.id
 
     def update_actions(self) -> None:
         if not hasattr(self, "repayments"):
@@ -190,16 +180,8 @@ class LoansTab(ListTab):
 
         return self.open_dialog(LendDialog(self.ops.db, parent=self))
 
-    def _on_loan(self, act: Any, name: str) -> Any:
-        detail = self.current_detail()
-        if not self.can_edit or detail is None or not act.isEnabled():
-            return None
-        from chang_shan.ui.governance import loan_dialogs
-
-        return self.open_dialog(getattr(loan_dialogs, name)(self.ops.db, detail, parent=self))
-
     def repay(self) -> Any:
-        return self._on_loan(self.repay_action, "RepayDialog")
+        return self.dialog_on_detail(self.repay_action, "loan_dialogs", "RepayDialog")
 
     def write_off(self) -> Any:
-        return self._on_loan(self.write_off_action, "WriteOffDialog")
+        return self.dialog_on_detail(self.write_off_action, "loan_dialogs", "WriteOffDialog")

@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from chang_shan.db.models.mediation import CASE_STATUSES, DISPUTE_KINDS
-from chang_shan.ui import ops as ops_module
 from chang_shan.ui.governance.list_tab import ListTab
 from chang_shan.ui.governance.mediation_dialogs import problems_text
 from chang_shan.ui.governance.table import GREY, RED, Column
@@ -42,8 +41,6 @@ class MediationTab(ListTab):
               ("performance", "履行", True), ("visits", "回访", True), ("escalated", "矛盾升级", True))
 
     def __init__(self, ops: Any, parent: QWidget | None = None) -> None:
-        self._detail_request = 0
-        self.detail: CaseDetail | None = None
         super().__init__(ops, parent)
         line = self.fontMetrics().height()
         self.splitter.setSizes([13 * line, 24 * line])
@@ -146,10 +143,8 @@ class MediationTab(ListTab):
     # --- the selected case ----------------------------------------------------------------------
     def selected(self) -> None:
         row = self.current()
-        self._detail_request += 1
-        request = self._detail_request
         if row is None:
-            self.detail = None
+            self.forget_detail()
             self.heading.setText(NO_DETAIL if self.model.rows else "没有符合条件的案件。")
             self.agreement_state.clear()
             self.party_table.setRowCount(0)
@@ -158,16 +153,12 @@ class MediationTab(ListTab):
             return
         case_id = row.id
 
-        def load(session: Session) -> CaseDetail:
+        def read(session: Session) -> CaseDetail:
             from chang_shan.mediation import queries
 
             return queries.case_detail(session, case_id)
 
-        def shown(detail: CaseDetail) -> None:
-            if request == self._detail_request:
-                self._show(detail)
-
-        self.ops.query(load, success=shown, failure=lambda exc: ops_module.show_error(self, exc), parent=self)
+        self.load_detail(read, self._show)
 
     def _show(self, d: CaseDetail) -> None:
         self.detail = d
@@ -208,10 +199,6 @@ class MediationTab(ListTab):
         self.values["escalated"].setStyleSheet(f"color: {RED};")
         self.update_actions()
 
-    def current_detail(self) -> CaseDetail | None:
-        row = self.current()
-        return self.detail if self.detail is not None and row is not None and self.detail.row.id == row.id else None
-
     def agreement_reason(self) -> str:
         """Why 打印协议书 is disabled ('' when it is not)."""
         detail = self.current_detail()
@@ -247,25 +234,17 @@ class MediationTab(ListTab):
 
         return self.open_dialog(CaseDialog(self.ops.db, parent=self))
 
-    def _on_case(self, act: Any, name: str) -> Any:
-        detail = self.current_detail()
-        if not self.can_edit or detail is None or not act.isEnabled():
-            return None
-        from chang_shan.ui.governance import mediation_dialogs
-
-        return self.open_dialog(getattr(mediation_dialogs, name)(self.ops.db, detail, parent=self))
-
     def edit_case(self) -> Any:
-        return self._on_case(self.edit_action, "CaseDialog")
+        return self.dialog_on_detail(self.edit_action, "mediation_dialogs", "CaseDialog")
 
     def record_outcome(self) -> Any:
-        return self._on_case(self.outcome_action, "OutcomeDialog")
+        return self.dialog_on_detail(self.outcome_action, "mediation_dialogs", "OutcomeDialog")
 
     def record_visit(self) -> Any:
-        return self._on_case(self.visit_action, "VisitDialog")
+        return self.dialog_on_detail(self.visit_action, "mediation_dialogs", "VisitDialog")
 
     def escalate(self) -> Any:
-        return self._on_case(self.escalate_action, "EscalateDialog")
+        return self.dialog_on_detail(self.escalate_action, "mediation_dialogs", "EscalateDialog")
 
     def print_agreement(self) -> Any:
         detail = self.current_detail()
