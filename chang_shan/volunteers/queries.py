@@ -288,14 +288,18 @@ def services(session: Session, *, status: str | None = None, team_id: int | None
         .outerjoin(VolunteerTeam, VolunteerTeam.id == VolunteerService.team_id)
         .outerjoin(VolunteerPointEntry, VolunteerPointEntry.service_id == VolunteerService.id)
     ))
-    for condition, wanted in ((VolunteerService.status == status, status is not None),
-                              (VolunteerService.team_id == team_id, team_id is not None),
-                              (VolunteerService.volunteer_id == volunteer_id, volunteer_id is not None),
-                              (VolunteerService.served_on >= start, start is not None),
-                              (VolunteerService.served_on <= end, end is not None),
-                              (VolunteerService.kind == kind, kind is not None)):
-        if wanted:
-            query = query.where(condition)
+    if status is not None:
+        query = query.where(VolunteerService.status == status)
+    if team_id is not None:
+        query = query.where(VolunteerService.team_id == team_id)
+    if volunteer_id is not None:
+        query = query.where(VolunteerService.volunteer_id == volunteer_id)
+    if start is not None:
+        query = query.where(VolunteerService.served_on >= start)
+    if end is not None:
+        query = query.where(VolunteerService.served_on <= end)
+    if kind is not None:
+        query = query.where(VolunteerService.kind == kind)
     query = query.order_by(VolunteerService.served_on.desc(), VolunteerService.id.desc())
     if limit is not None:
         query = query.limit(limit)
