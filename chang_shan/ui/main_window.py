@@ -295,7 +295,8 @@ class MainWindow(QMainWindow):
         ('health', id) the health record (the resident's record for users without 居民健康库),
         ('care', id) the elder selected on 包保关怀, ('request', id) / ('device', id) the service
         request / safety device selected on 便民档案库, ('badge', id) the person selected on 防走失卡,
-        ('will', id) the will selected on 遗嘱库."""
+        ('will', id) the will selected on 遗嘱库, ('matter' | 'case' | 'loan', id) the 议题, 调解案件 or
+        诚信借款 selected on 议事调解与物业."""
         if kind == "health" and self.can(Perm.HEALTH):
             self.show_screen(self.health)
             self.health.open_resident(record_id)
@@ -311,6 +312,10 @@ class MainWindow(QMainWindow):
         elif kind == "will" and self.can(Perm.WILLS):
             self.wills.open_will(record_id)
             self.show_screen(self.wills)
+        elif kind in ("matter", "case", "loan"):  # 议事公示期满, 调解协议回访, 诚信借款逾期
+            {"matter": self.governance.open_matter, "case": self.governance.open_case,
+             "loan": self.governance.open_loan}[kind](record_id)
+            self.show_screen(self.governance)
         elif kind == "backup":  # 备份提醒
             self.back_up()
         elif kind in ("resident", "health"):
