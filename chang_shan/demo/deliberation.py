@@ -239,6 +239,8 @@ class _DeliberationMixin(_Base):
             last_step = title == current[0]
             for seq, step in enumerate(plan, start=1):
                 gap = (3, 10) if step in (1, 4) else (6, 16)
+                if last_step:  # steps 1–3 within the four weeks before the 公示
+                    gap = (3, 8)
                 held = held + timedelta(days=rng.randint(*gap))
                 if last_step and step == 4:
                     held = published
