@@ -160,3 +160,24 @@ def test_a_read_only_account_sees_no_write_actions(qtbot, operations, party_desk
     assert screen.orgs.roster_action.isVisible()  # prints stay
     assert screen.members.new_member() is None and screen.orgs.new_org() is None
     assert not screen.orgs.export_action.isVisible()  # 只读 may not export either
+
+
+def test_the_member_list_exports_as_shown(qtbot, operations, party_desk: PartyDesk, boxes, monkeypatch,  # noqa: ANN001
+                                          tmp_path) -> None:  # noqa: ANN001
+    import csv
+
+    from chang_shan.ui.widgets import export_view as export_module
+
+    out = tmp_path / "党员.csv"
+    monkeypatch.setattr(export_module, "choose_export_path", lambda _p, _t, _s: str(out))
+    screen = open_screen(qtbot, operations, "members")
+    tab = screen.members
+    tab.export_action.trigger()
+    qtbot.waitUntil(lambda: any(title == "导出完成" for _k, title, _t in boxes.shown) and operations.idle, timeout=10000)
+    with out.open(encoding="utf-8-sig") as f:
+        lines = list(csv.reader(f))
+    header = lines.index(next(line for line in lines if line[:2] == ["姓名", "性别"]))
+    rows = {line[0]: line for line in lines[header + 1:] if line}
+    assert set(rows) == {"张立春", "张伟", "张𠀀春"}
+    assert rows["张伟"][9] == "139****0033"  # the phone masked as on screen
+    assert rows["张伟"][2] == str(tab.model.rows[[r.name for r in tab.model.rows].index("张伟")].age)

@@ -1,7 +1,7 @@
 """What the tabs of the 党建与志愿者 screen share.
 
-- ``Column``/``ColumnsModel``: a read-only table model over the services' frozen rows, one
-  function per column (painting a row is a lookup), numbers right-aligned, an optional colour.
+- Lists use the governance screen's ``Column``/``ColumnsModel`` (``ui/governance/table.py``) and
+  its 导出… of the rows on view (``ui/governance/export.py``): the same model, the same file.
 - ``ListTab``: a tab that loads when first shown (``LoadsWhenShown``), reads its rows on the
   worker (``load(session)``; answers to older queries are dropped), keeps the selected record
   across reloads, reloads after any saved change (``ops.changed``), says what it shows in the
@@ -15,13 +15,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,10 +37,9 @@ from PySide6.QtWidgets import (
 from chang_shan.accounts.permissions import Perm
 from chang_shan.ui import ops as ops_module
 from chang_shan.ui.dialogs.window_modal import open_window_modal
-from chang_shan.ui.forms.fields import format_date
 from chang_shan.ui.forms.form_dialog import FormDialog
 from chang_shan.ui.forms.fields import ValidatedForm
-from chang_shan.ui.models.rows import RowsModel
+from chang_shan.ui.governance.table import Column, ColumnsModel
 from chang_shan.ui.widgets.export_view import export_action
 from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 from chang_shan.ui.widgets.resident_table_view import ResidentTableView
@@ -62,55 +60,6 @@ GREEN = "#2e6b30"
 def today() -> date:
     """The day the screen works on (replaced in tests that need a fixed day)."""
     return date.today()
-
-
-def text_of(value: Any) -> str:
-    """A cell's text: dates as 2026-03-15, None as empty, Decimals without a trailing .0 noise."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, bool):
-        return "是" if value else ""
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    value: Callable[[Any], Any]
-    sample: str = ""  # typical text: the column's width follows the font
-    number: bool = False  # right-aligned
-
-
-class ColumnsModel(RowsModel):
-    """Rows of any frozen shape; ``columns`` say what each column shows. ``colour(row)`` may
-    give a text colour (grey for what is over, red for what needs doing)."""
-
-    def __init__(self, columns: Sequence[Column], *, colour: Callable[[Any], str | None] | None = None,
-                 parent: Any = None) -> None:
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self.COLUMNS = tuple(c.title for c in self.columns)
-        self.colour = colour
-        self.checkable = False
-        self.checked: set[int] = set()
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row, column = self.rows[index.row()], self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return text_of(column.value(row))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.number:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and self.colour is not None:
-            colour = self.colour(row)
-            return QBrush(QColor(colour)) if colour else None
-        return None
-
-    def row_of(self, record_id: Any) -> int | None:
-        return next((i for i, row in enumerate(self.rows) if getattr(row, "id", None) == record_id), None)
 
 
 def make_table(model: ColumnsModel, name: str, accessible: str, *, stretch: int | None = None,
@@ -183,7 +132,7 @@ class ListTab(LoadsWhenShown, QWidget):
 
     statusChanged = Signal(str)
     title = ""
-    export_name = ""  # the exports.views name; "" when the list cannot be exported
+    exportable = True
     multi = False
     stretch: int | None = None
 
@@ -208,6 +157,7 @@ class ListTab(LoadsWhenShown, QWidget):
         self.toolbar.setObjectName(f"{type(self).__name__}Actions")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.edit_actions: list[QAction] = []
+        self.filter_widgets: list[QWidget] = []
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -231,7 +181,7 @@ class ListTab(LoadsWhenShown, QWidget):
             if number and group:
                 self.toolbar.addSeparator()
             self.toolbar.addActions(list(group))
-        if self.export_name:
+        if self.exportable:
             self.export_action = export_action(self, self.ops, self.export_view, f"列表中的{self.title}")
             self.toolbar.addSeparator()
             self.toolbar.addAction(self.export_action)
@@ -244,11 +194,13 @@ class ListTab(LoadsWhenShown, QWidget):
         box.setAccessibleName(placeholder)
         box.textChanged.connect(self._debounce.start)
         box.returnPressed.connect(self._apply_now)
+        self.filter_widgets.append(box)
         return box
 
     def watch(self, *widgets: QWidget) -> None:
         """Combos, check boxes and spin boxes that re-run the list at once."""
         for widget in widgets:
+            self.filter_widgets.append(widget)
             for signal in ("currentIndexChanged", "toggled", "valueChanged", "dateChanged"):
                 if hasattr(widget, signal):
                     getattr(widget, signal).connect(lambda *_a: self._apply_now())
@@ -385,14 +337,29 @@ class ListTab(LoadsWhenShown, QWidget):
         self.ops.change(action, fn, success=success, parent=self)
 
     def export_view(self) -> Any:
-        if not self.export_name:
+        """导出… (Ctrl+Shift+E): the rows on view, as shown, with the filters in words."""
+        if not self.exportable:
             return None
-        from chang_shan.ui.widgets.export_view import export_view
+        from chang_shan.ui.governance.export import export_rows
 
-        return export_view(self.ops, self, self.export_name, self.title, self.export_filters(), self._export_done)
+        return export_rows(self.ops, self, self.title, self.filter_label(), self.model, self._export_done)
 
-    def export_filters(self) -> dict[str, Any]:
-        return {k: v for k, v in self.filters().items() if v not in (None, "")}
+    def filter_label(self) -> str:
+        """The filters in words for the file's title and the audit entry (a search only as "按查找条件",
+        it may be part of a phone number)."""
+        parts: list[str] = []
+        for widget in self.filter_widgets:
+            if isinstance(widget, QLineEdit):
+                if widget.text().strip():
+                    parts.append("按查找条件")
+            elif hasattr(widget, "isChecked"):
+                if widget.isChecked():
+                    parts.append(widget.text())
+            elif hasattr(widget, "currentText"):
+                parts.append(widget.currentText().strip())
+            elif hasattr(widget, "text"):
+                parts.append(widget.text())
+        return "，".join(p for p in parts if p) or "全部"
 
     def _export_done(self, line: str) -> None:
         self._status = line

@@ -284,8 +284,8 @@ class RedeemView(QWidget):
 ITEM_COLUMNS = (
     Column("商品", lambda r: r.name, "洗衣液 2kg"),
     Column("单位", lambda r: r.unit, "单位"),
-    Column("所需积分", lambda r: r.points, "所需积分", number=True),
-    Column("库存", lambda r: r.stock, "库存 ", number=True),
+    Column("所需积分", lambda r: r.points, "所需积分", right=True, kind="int"),
+    Column("库存", lambda r: r.stock, "库存 ", right=True, kind="int"),
     Column("状态", lambda r: "可兑换" if r.active else "停止兑换", "停止兑换"),
     Column("备注", lambda r: r.note, "社区超市捐赠"),
 )
@@ -293,7 +293,6 @@ ITEM_COLUMNS = (
 
 class CatalogueView(ListTab):
     title = "积分商品"
-    export_name = "volunteer_items"
     stretch = 5
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
@@ -352,15 +351,14 @@ class CatalogueView(ListTab):
 RULE_COLUMNS = (
     Column("服务类别", lambda r: r.kind, "关爱老人"),
     Column("积分", lambda r: r.text, "每小时 10 分 + 每次 5 分"),
-    Column("起用日期", lambda r: r.start_on, "2026-12-31"),
-    Column("停用日期", lambda r: r.end_on, "2026-12-31"),
+    Column("起用日期", lambda r: r.start_on, "2026-12-31", kind="date"),
+    Column("停用日期", lambda r: r.end_on, "2026-12-31", kind="date"),
     Column("说明", lambda r: r.note, "说明"),
 )
 
 
 class RulesView(ListTab):
     title = "积分规则"
-    export_name = "volunteer_rules"
     stretch = 4
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:

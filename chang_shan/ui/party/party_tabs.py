@@ -59,9 +59,9 @@ if TYPE_CHECKING:
 MEMBER_COLUMNS = (
     Column("姓名", lambda r: r.name, "欧阳春花花"),
     Column("性别", lambda r: r.sex, "性别"),
-    Column("年龄", lambda r: r.age, "年龄", number=True),
+    Column("年龄", lambda r: r.age, "年龄", right=True, kind="int"),
     Column("党组织", lambda r: r.org_name, "3号楼1单元党小组"),
-    Column("入党日期", lambda r: r.joined_on, "2026-12-31"),
+    Column("入党日期", lambda r: r.joined_on, "2026-12-31", kind="date"),
     Column("类别", lambda r: r.kind, "正式党员"),
     Column("组织关系", lambda r: r.org_relation, "口袋党员"),
     Column("状态", lambda r: r.status, "已转出"),
@@ -337,11 +337,11 @@ class OrgTab(LoadsWhenShown, QWidget):
         return open_print(self, self.ops, "party_placards", {"grid": grid, "building": building})
 
     def export_view(self) -> Any:
-        from chang_shan.ui.widgets.export_view import export_view
+        """导出… the chosen organisation's members (with those under it), as listed."""
+        from chang_shan.ui.governance.export import export_rows
 
         node = self.current_org()
-        filters = {"org_id": node.id} if node is not None else {}
-        return export_view(self.ops, self, "party_members", "党员名册", filters, self._export_done)
+        return export_rows(self.ops, self, "党员名册", node.name if node else "全部", self.members, self._export_done)
 
     def _export_done(self, line: str) -> None:
         self._status = line
@@ -353,7 +353,6 @@ class OrgTab(LoadsWhenShown, QWidget):
 
 class MembersTab(ListTab):
     title = "党员"
-    export_name = "party_members"
     stretch = 10
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
@@ -497,19 +496,18 @@ def fill_table(table: Any, rows: list[tuple[str, ...]]) -> None:
 # --- 主题党日 ----------------------------------------------------------------------------------
 
 STUDY_COLUMNS = (
-    Column("日期", lambda r: r.held_on, "2026-12-31"),
+    Column("日期", lambda r: r.held_on, "2026-12-31", kind="date"),
     Column("党组织", lambda r: r.org_name, "长山花园社区党委第三网格党支部"),
     Column("主题", lambda r: r.topic, "学习党的二十届四中全会精神"),
     Column("地点", lambda r: r.place, "社区党群服务中心"),
-    Column("出席", lambda r: r.present, "出席", number=True),
-    Column("缺席", lambda r: r.absent, "缺席", number=True),
-    Column("待跟进", lambda r: r.pending or "", "待跟进", number=True),
+    Column("出席", lambda r: r.present, "出席", right=True, kind="int"),
+    Column("缺席", lambda r: r.absent, "缺席", right=True, kind="int"),
+    Column("待跟进", lambda r: r.pending or None, "待跟进", right=True, kind="int"),
 )
 
 
 class StudyTab(ListTab):
     title = "主题党日"
-    export_name = "party_study_days"
     stretch = 2
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:

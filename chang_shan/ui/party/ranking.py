@@ -18,14 +18,14 @@ if TYPE_CHECKING:
     from chang_shan.volunteers.shapes import TopVolunteer
 
 RANK_COLUMNS = (
-    Column("名次", lambda r: r.rank, "名次", number=True),
+    Column("名次", lambda r: r.rank, "名次", right=True, kind="int"),
     Column("编号", lambda r: r.top.row.number, "CSV-00123"),
     Column("姓名", lambda r: r.top.row.name, "欧阳春花花"),
     Column("类别", lambda r: r.top.row.kind, "驻区单位"),
     Column("服务队", lambda r: r.top.row.teams, "义务巡逻队、清雪除冰服务队"),
-    Column("服务时长（小时）", lambda r: hours(r.top.hours), "服务时长（小时）", number=True),
-    Column("所得积分", lambda r: r.top.points, "所得积分", number=True),
-    Column("积分余额", lambda r: r.top.row.points_balance, "积分余额", number=True),
+    Column("服务时长（小时）", lambda r: hours(r.top.hours), "服务时长（小时）", right=True),
+    Column("所得积分", lambda r: r.top.points, "所得积分", right=True, kind="int"),
+    Column("积分余额", lambda r: r.top.row.points_balance, "积分余额", right=True, kind="int"),
 )
 
 
@@ -38,7 +38,6 @@ class Ranked:
 
 class RankingTab(ListTab):
     title = "年度排行"
-    export_name = "volunteer_ranking"
     stretch = 4
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:

@@ -37,13 +37,13 @@ VOLUNTEER_COLUMNS = (
     Column("姓名", lambda r: r.name, "欧阳春花花"),
     Column("类别", lambda r: r.kind, "驻区单位"),
     Column("性别", lambda r: r.sex, "性别"),
-    Column("年龄", lambda r: r.age, "年龄", number=True),
+    Column("年龄", lambda r: r.age, "年龄", right=True, kind="int"),
     Column("电话", lambda r: r.phone, "189****0666"),
     Column("单位/学校", lambda r: r.organisation, "长春师范大学"),
     Column("服务队", lambda r: r.teams, "义务巡逻队、清雪除冰服务队"),
-    Column("服务时长", lambda r: hours(r.hours), "服务时长", number=True),
-    Column("积分", lambda r: r.points_balance, "积分余额", number=True),
-    Column("登记日期", lambda r: r.registered_on, "2026-12-31"),
+    Column("服务时长", lambda r: hours(r.hours), "服务时长", right=True),
+    Column("积分", lambda r: r.points_balance, "积分余额", right=True, kind="int"),
+    Column("登记日期", lambda r: r.registered_on, "2026-12-31", kind="date"),
 )
 
 
@@ -53,15 +53,14 @@ TEAM_COLUMNS = (
     Column("服务队", lambda r: r.name, "清雪除冰服务队"),
     Column("服务内容", lambda r: r.service, "夜间巡逻、看护楼道"),
     Column("队长", lambda r: r.leaders, "王建国（队长）、李芳（副队长）"),
-    Column("队员", lambda r: r.member_count, "队员数", number=True),
-    Column("今年服务时长", lambda r: hours(r.hours_this_year), "今年服务时长", number=True),
-    Column("成立日期", lambda r: r.founded_on, "2026-12-31"),
+    Column("队员", lambda r: r.member_count, "队员数", right=True, kind="int"),
+    Column("今年服务时长", lambda r: hours(r.hours_this_year), "今年服务时长", right=True),
+    Column("成立日期", lambda r: r.founded_on, "2026-12-31", kind="date"),
 )
 
 
 class TeamsTab(ListTab):
     title = "志愿服务队"
-    export_name = "volunteer_teams"
     stretch = 1
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
@@ -138,7 +137,6 @@ class TeamsTab(ListTab):
 
 class VolunteersTab(ListTab):
     title = "志愿者"
-    export_name = "volunteers"
     stretch = 7
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
@@ -277,15 +275,15 @@ class VolunteersTab(ListTab):
 # --- 服务记录 ----------------------------------------------------------------------------------
 
 SERVICE_COLUMNS = (
-    Column("服务日期", lambda r: r.served_on, "2026-12-31"),
+    Column("服务日期", lambda r: r.served_on, "2026-12-31", kind="date"),
     Column("志愿者", lambda r: f"{r.volunteer_name}", "欧阳春花花"),
     Column("服务队", lambda r: r.team_name, "清雪除冰服务队"),
     Column("类别", lambda r: r.kind, "关爱老人"),
-    Column("时长", lambda r: hours(r.hours), "时长 ", number=True),
+    Column("时长", lambda r: hours(r.hours), "时长 ", right=True),
     Column("地点", lambda r: r.place, "3号楼2单元"),
     Column("服务内容", lambda r: r.content, "为独居老人代购米面"),
     Column("状态", lambda r: r.status, "待确认"),
-    Column("积分", lambda r: r.points, "积分", number=True),
+    Column("积分", lambda r: r.points, "积分", right=True, kind="int"),
     Column("登记/报送", lambda r: r.reported_by or r.entered_by, "刘文书"),
     Column("确认/退回原因", lambda r: r.return_reason or r.confirmed_by, "时长含路上时间"),
 )
@@ -297,7 +295,6 @@ def service_colour(row: ServiceRow) -> str | None:
 
 class ServicesTab(ListTab):
     title = "服务记录"
-    export_name = "volunteer_services"
     multi = True
     stretch = 6
 
