@@ -63,9 +63,9 @@ def _member(s, resident_id: int, org_id: int, joined: date, **extra: object) -> 
     return found.id
 
 
-def build_party(db: Database) -> Party:
-    """The network written through the party services."""
-    town = build_town(db)
+def build_party(db: Database, town: Town | None = None) -> Party:
+    """The network written through the party services (on ``town``, else a new test town)."""
+    town = town or build_town(db)
     c = town.community
     with db.transaction("党组织") as s:
         set_setting(s, "office.community_name", COMMUNITY)

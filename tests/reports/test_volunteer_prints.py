@@ -52,8 +52,10 @@ def _service(s, volunteer: int, team: int | None, served: date, kind: str, conte
     return sid
 
 
-def build_volunteers(db: Database) -> Volunteers:
-    town = build_town(db)
+def build_volunteers(db: Database, town: Town | None = None) -> Volunteers:
+    """Teams, volunteers, records, rules and a redemption written through the volunteer services
+    (on ``town``, else a new test town)."""
+    town = town or build_town(db)
     c = town.community
     with db.transaction("志愿者") as s:
         set_setting(s, "office.community_name", COMMUNITY)
