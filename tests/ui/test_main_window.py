@@ -166,16 +166,22 @@ def test_without_health_permission_a_health_item_opens_the_resident(qtbot, db, o
     assert win.wills.note.isVisible() and win.status_text.text() == "遗嘱库：需要遗嘱库权限"
 
 
-def test_later_ledgers_say_not_yet_available(qtbot, window) -> None:  # noqa: ANN001
+def test_the_governance_ledgers_are_real_screens(qtbot, window) -> None:  # noqa: ANN001
+    """党建与志愿者 and 议事调解与物业 (issues 10 and 11) are no placeholders any more: each opens on
+    its first tab, which loads and says what it shows; Ctrl+N is the tab's own 新建 there."""
     for row, title in enumerate(LATER, start=len(LEDGERS) - len(LATER)):
         window.sidebar.setCurrentRow(row)
         screen = window.current_screen
-        assert isinstance(screen, PlaceholderScreen)
+        assert not isinstance(screen, PlaceholderScreen)
         assert screen.title == title
-        assert screen.message.text() == NOT_YET == "尚未开放，将在后续版本提供"
-        assert screen.message.isVisible()
-        assert window.status_text.text() == f"{title}：{NOT_YET}"
+        assert screen.tabs.count() >= 5 and screen.tabs.isVisible()
+        qtbot.waitUntil(lambda screen=screen, title=title: window.ops.idle
+                        and window.status_text.text().startswith(f"{title}·"))
+        assert NOT_YET not in window.status_text.text()
         assert not window.open_action.isEnabled() and window.find_action.isEnabled()
+        assert not window.new_action.isEnabled()  # Ctrl+N belongs to the screen's tab
+    assert [window.party.tabs.tabText(i) for i in range(window.party.tabs.count())] == [
+        "党组织", "党员", "主题党日", "志愿服务队", "志愿者", "服务记录", "积分兑换", "年度排行"]
     window.sidebar.setCurrentRow(1)
     assert window.current_screen is window.population and window.open_action.isEnabled()
 
