@@ -18,7 +18,7 @@ from chang_shan.deliberation.shapes import MatterDetail, StepRow
 from chang_shan.progress import Progress, no_progress
 from chang_shan.reports.deliberation_notice import outcome_text, read
 from chang_shan.reports.fonts import HEI
-from chang_shan.reports.governance_forms import Box, actor_name, boxed_text, community_name
+from chang_shan.reports.governance_forms import Box, actor_name, boxed_text, community_name, sign_off
 from chang_shan.reports.pdf_base import PdfDocument, render_pdf
 from chang_shan.reports.registry import ReportResult, audited_pdf
 from chang_shan.reports.will_forms import FORM_PAGE, Field, Sheet, _running_head, _title, day, headed
@@ -75,12 +75,7 @@ def draw_record(doc: PdfDocument, d: MatterDetail, *, community: str, printed_by
 
     sheet.room(56)
     sheet.y -= 32
-    doc.text(doc.left, sheet.y, "记录人：", size=10.5)
-    doc.line(doc.left + 44, sheet.y - 3, doc.left + 150, sheet.y - 3, width=0.6)
-    doc.text(doc.left + doc.frame_width * 0.4, sheet.y, "审核人：", size=10.5)
-    x = doc.left + doc.frame_width * 0.4 + 44
-    doc.line(x, sheet.y - 3, x + 106, sheet.y - 3, width=0.6)
-    doc.text(doc.right, sheet.y, "年　　月　　日", size=10.5, align="right")
+    sign_off(doc, sheet.y, ("记录人：", "审核人："))
     sheet.y -= 22
     doc.text(doc.left, sheet.y, f"打印：{printed_by}　{day(on)}　{headed(community, '')}四步议事存档", size=8)
 

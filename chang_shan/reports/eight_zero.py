@@ -19,8 +19,8 @@ from chang_shan.indicators.indicators import dashboard
 from chang_shan.indicators.shapes import NOT_ENTERED, IndicatorValue
 from chang_shan.progress import Progress, no_progress
 from chang_shan.reports.fonts import HEI, SONG
-from chang_shan.reports.governance_forms import actor_name, community_name
-from chang_shan.reports.pdf_base import CENTER, LANDSCAPE, RIGHT, Column, PdfDocument, Table, render_pdf
+from chang_shan.reports.governance_forms import actor_name, community_name, sign_off
+from chang_shan.reports.pdf_base import CENTER, LANDSCAPE, Column, PdfDocument, Table, render_pdf
 from chang_shan.reports.registry import ReportResult, audited_pdf
 from chang_shan.reports.will_forms import day, headed
 
@@ -83,12 +83,7 @@ def draw_table(doc: PdfDocument, lines: list[list[str]], *, community: str, year
     for text in notes:
         doc.text(doc.left, y, text, size=9)
         y -= 13
-    y -= 24
-    for label, x in (("填报人：", doc.left), ("审核人：", doc.left + doc.frame_width * 0.35)):
-        doc.text(x, y, label, size=10.5)
-        start = x + doc.width(label, 10.5) + 2
-        doc.line(start, y - 3, start + 110, y - 3, width=0.6)
-    doc.text(doc.right, y, f"{community or '社区'}（盖章）　　年　　月　　日", size=10.5, align=RIGHT)
+    sign_off(doc, y - 24, ("填报人：", "审核人："), f"{community or '社区'}（盖章）　　年　　月　　日")
 
 
 def build(db: Database, out: str | Path, *, year: int | None = None, on_date: date | None = None,

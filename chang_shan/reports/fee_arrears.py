@@ -21,7 +21,7 @@ from chang_shan.progress import Progress, no_progress
 from chang_shan.reports import scope as scopes
 from chang_shan.reports.fee_receipt import money, rate_text
 from chang_shan.reports.fonts import HEI, SONG
-from chang_shan.reports.governance_forms import actor_name, community_name
+from chang_shan.reports.governance_forms import actor_name, community_name, list_head, sign_off
 from chang_shan.reports.pdf_base import CENTER, LANDSCAPE, RIGHT, Column, PdfDocument, Table, render_pdf
 from chang_shan.reports.registry import ReportResult, audited_pdf
 from chang_shan.reports.will_forms import day, headed
@@ -50,12 +50,6 @@ def draw_arrears(doc: PdfDocument, owing: Sequence[FeeRow], no_area: Sequence[Fe
     title = f"{headed(community, TITLE)}（{year}年度）"
     due, paid, owed = totals(owing)
 
-    def running_head(d: PdfDocument) -> float:
-        y = d.top - 9
-        d.text(d.left, y, f"{title}（{scope}）（续）", size=9, style=HEI)
-        d.text(d.right, y, f"制表日期：{on:%Y-%m-%d}", size=9, align=RIGHT)
-        return y - 8
-
     y = doc.top - 18
     doc.text(doc.page_width / 2, y, title, size=20, style=HEI, align=CENTER)
     y -= 22
@@ -63,7 +57,7 @@ def draw_arrears(doc: PdfDocument, owing: Sequence[FeeRow], no_area: Sequence[Fe
              f"欠缴合计 {money(owed)} 元　　制表日期：{day(on)}", size=10, align=CENTER)
     y -= 12
     table = Table(doc, COLUMNS, size=9.5, min_size=7, row_height=20, style=SONG, header_style=HEI,
-                  on_new_page=running_head)
+                  on_new_page=list_head(f"{title}（{scope}）", on))
     y = table.header(y)
     if not owing:
         y = table.band(y, f"（{year}年度没有欠费住户）")
@@ -84,12 +78,7 @@ def draw_arrears(doc: PdfDocument, owing: Sequence[FeeRow], no_area: Sequence[Fe
         for number, r in enumerate(no_area, start=1):
             y = table.row(y, [str(number), r.address, r.head_name or "—", NO_AREA, rate_text(r.rate), "—", money(r.paid), "—",
                               f"{r.last_paid_on:%Y-%m-%d}" if r.last_paid_on else "", ""])
-    y = table.ensure_room(y, 40) - 28
-    for label, x in (("制表人：", doc.left), ("审核人：", doc.left + doc.frame_width * 0.35)):
-        doc.text(x, y, label, size=10.5)
-        start = x + doc.width(label, 10.5) + 2
-        doc.line(start, y - 3, start + 110, y - 3, width=0.6)
-    doc.text(doc.right, y, "年　　月　　日", size=10.5, align=RIGHT)
+    sign_off(doc, table.ensure_room(y, 40) - 28, ("制表人：", "审核人："))
 
 
 def build(db: Database, out: str | Path, *, year: int | None = None, grid: str | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from chang_shan.accounts.permissions import Actor
 from chang_shan.errors import NotFound
 from chang_shan.reports.fonts import HEI, SONG
-from chang_shan.reports.pdf_base import CENTER, PdfDocument
+from chang_shan.reports.pdf_base import CENTER, RIGHT, PdfDocument
 from chang_shan.reports.will_forms import LABEL, LINE, PAD, Sheet
 from chang_shan.settings import get_setting
 
@@ -121,3 +122,23 @@ def fingerprint_box(doc: PdfDocument, x: float, y: float, *, side: float = 34, s
 
 def joined(names: Sequence[str], sep: str = "、") -> str:
     return sep.join(name for name in names if name)
+
+
+def list_head(title: str, on: date):  # noqa: ANN201 - Callable[[PdfDocument], float]
+    """The running head of a list's later pages: '<title>（续）' left, the table date right."""
+    def head(d: PdfDocument) -> float:
+        y = d.top - 9
+        d.text(d.left, y, f"{title}（续）", size=9, style=HEI)
+        d.text(d.right, y, f"制表日期：{on:%Y-%m-%d}", size=9, align=RIGHT)
+        return y - 8
+    return head
+
+
+def sign_off(doc: PdfDocument, y: float, labels: Sequence[str], right: str = "年　　月　　日") -> None:
+    """'制表人：______　审核人：______ … 年　月　日' on the baseline ``y``."""
+    for i, label in enumerate(labels):
+        x = doc.left + doc.frame_width * 0.35 * i
+        doc.text(x, y, label, size=10.5)
+        start = x + doc.width(label, 10.5) + 2
+        doc.line(start, y - 3, start + 110, y - 3, width=0.6)
+    doc.text(doc.right, y, right, size=10.5, align=RIGHT)

@@ -20,8 +20,8 @@ from chang_shan.mediation.queries import cases
 from chang_shan.mediation.shapes import CaseRow
 from chang_shan.progress import Progress, no_progress
 from chang_shan.reports.fonts import HEI, SONG
-from chang_shan.reports.governance_forms import actor_name, community_name
-from chang_shan.reports.pdf_base import CENTER, LANDSCAPE, RIGHT, Column, PdfDocument, Table, render_pdf
+from chang_shan.reports.governance_forms import actor_name, community_name, list_head, sign_off
+from chang_shan.reports.pdf_base import CENTER, LANDSCAPE, Column, PdfDocument, Table, render_pdf
 from chang_shan.reports.registry import ReportResult, audited_pdf
 from chang_shan.reports.will_forms import day, headed
 
@@ -63,20 +63,13 @@ def summary(rows: Sequence[CaseRow]) -> str:
 
 def draw_register(doc: PdfDocument, rows: Sequence[CaseRow], *, community: str, year: int, on: date) -> None:
     title = headed(f"{community}人民调解委员会" if community else "", TITLE)
-
-    def running_head(d: PdfDocument) -> float:
-        y = d.top - 9
-        d.text(d.left, y, f"{title}（{year}年）（续）", size=9, style=HEI)
-        d.text(d.right, y, f"制表日期：{on:%Y-%m-%d}", size=9, align=RIGHT)
-        return y - 8
-
     y = doc.top - 18
     doc.text(doc.page_width / 2, y, f"{title}（{year}年）", size=20, style=HEI, align=CENTER)
     y -= 22
     doc.text(doc.page_width / 2, y, f"{summary(rows)}　　制表日期：{day(on)}", size=10, align=CENTER)
     y -= 12
     table = Table(doc, COLUMNS, size=9.5, min_size=7, row_height=24, style=SONG, header_style=HEI,
-                  on_new_page=running_head)
+                  on_new_page=list_head(f"{title}（{year}年）", on))
     y = table.header(y)
     if not rows:
         doc.text(doc.page_width / 2, y - 30, f"（{year}年没有受理调解案件）", size=11, align=CENTER)
@@ -87,12 +80,7 @@ def draw_register(doc: PdfDocument, rows: Sequence[CaseRow], *, community: str, 
                           r.status, closed, performance_text(r), remarks(r)], shade=number % 2 == 0)
         if number % 50 == 0:
             doc.progress(number, len(rows), TITLE)
-    y = table.ensure_room(y, 46) - 30
-    for label, x in (("登记人：", doc.left), ("审核人：", doc.left + doc.frame_width * 0.35)):
-        doc.text(x, y, label, size=10.5)
-        start = x + doc.width(label, 10.5) + 2
-        doc.line(start, y - 3, start + 110, y - 3, width=0.6)
-    doc.text(doc.right, y, "年　　月　　日", size=10.5, align=RIGHT)
+    sign_off(doc, table.ensure_room(y, 46) - 30, ("登记人：", "审核人："))
 
 
 def build(db: Database, out: str | Path, *, year: int | None = None, on_date: date | None = None,

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+
+import pytest
 
 from chang_shan.db.database import Database
 from chang_shan.db.models import Household
@@ -13,8 +16,41 @@ from chang_shan.db.models.deliberation import DeliberationMatter, DeliberationSt
 from chang_shan.db.models.fees import PropertyFeePayment, PropertyFeeRate
 from chang_shan.db.models.indicators import EightZeroEntry
 from chang_shan.db.models.mediation import MediationCase, MediationCaseMediator, MediationParty, Mediator
-from tests.exports.people import RARE_ID, RARE_NAME, Town
+from chang_shan.settings import set_setting
+from tests.exports.people import RARE_ID, RARE_NAME, Town, build_town
 from tests.population.community import LI_ID, ZHANG_ID
+from tests.reports.test_roster import pdftotext
+
+HOTLINE = "0431-85550110"
+
+
+@pytest.fixture
+def town(db: Database) -> Town:
+    """The small town, its community named 长山社区 with a hotline."""
+    town = build_town(db)
+    with db.transaction("社区设置") as s:
+        set_setting(s, "office.community_name", "长山社区")
+        set_setting(s, "office.hotline", HOTLINE)
+    return town
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """An empty folder for the prints (so a test can see that nothing else was written)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def flat(path: Path) -> str:
+    """The PDF's text without any white space."""
+    return "".join(pdftotext(path).split())
+
+
+def lines(path: Path) -> list[str]:
+    """The PDF's lines as laid out, each without white space (a table row is one line)."""
+    return ["".join(line.split()) for line in pdftotext(path, layout=True).splitlines() if line.strip()]
+
 
 RESOLUTION = "对小区3号楼、5号楼的老旧燃气管道进行整体更新，费用由燃气公司和维修基金共同承担，居民不另行出资。"
 MINUTES_3 = "与会代表逐条讨论了施工方案和安全措施。" * 12  # long enough to wrap many lines

@@ -12,26 +12,12 @@ import pytest
 from chang_shan.db.database import Database
 from chang_shan.errors import DomainError, NotFound, PermissionDenied
 from chang_shan.reports import deliberation_notice, deliberation_record, formal, registry
-from chang_shan.settings import set_setting
-from tests.exports.people import RARE_NAME, Town, as_user, build_town, events
-from tests.reports.governance_data import MINUTES_3, RESOLUTION, add_matter
+from tests.exports.people import RARE_NAME, Town, as_user, events
+from tests.reports.governance_data import MINUTES_3, RESOLUTION, add_matter, flat, lines, out, town  # noqa: F401 - fixtures
 from tests.reports.test_formal import BOTTOM, LEFT, RIGHT, TOLERANCE, TOP, ems, words
 from tests.reports.test_roster import pdffonts, pdftotext
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-
-
-@pytest.fixture
-def town(db: Database) -> Town:
-    town = build_town(db)
-    with db.transaction("社区设置") as s:
-        set_setting(s, "office.community_name", "长山社区")
-        set_setting(s, "office.hotline", "0431-85550110")
-    return town
-
-
-def flat(path: Path) -> str:
-    return "".join(pdftotext(path).split())
 
 
 def test_notice_says_resolution_steps_votes_period_and_hotline(db: Database, town: Town, tmp_path: Path) -> None:
@@ -104,7 +90,7 @@ def test_record_has_every_holding_and_the_minutes_in_full(db: Database, town: To
     assert "长山社区" in text and "四步议事记录" in text and "议题编号：YS2026-003" in text
     for seq, step in ((1, 1), (2, 2), (3, 3), (4, 2), (5, 3), (6, 4)):
         assert f"第{seq}次第{step}步" in text
-    rows = ["".join(line.split()) for line in pdftotext(out, layout=True).splitlines()]
+    rows = lines(out)
     assert "应到40人实到30人同意14票反对10票弃权6票" in rows and "应到40人实到35人同意30票反对3票弃权2票" in rows
     assert "退回第二步" in text and "费用分担方案需细化" in text
     assert MINUTES_3 in text.replace("会议记录", "")  # never cut with "…" (the label sits beside the lines)

@@ -16,37 +16,13 @@ from chang_shan.errors import NotFound, PermissionDenied
 from chang_shan.fees.fees import record_payment, set_rate, void_payment
 from chang_shan.indicators.indicators import enter
 from chang_shan.reports import eight_zero, fee_arrears, fee_receipt, registry
-from chang_shan.settings import set_setting
-from tests.exports.people import RARE_NAME, Town, as_user, build_town, events
-from tests.reports.governance_data import add_case, add_mediators, set_area
+from tests.exports.people import RARE_NAME, Town, as_user, events
+from tests.reports.governance_data import add_case, add_mediators, flat, lines, out, set_area, town  # noqa: F401
 from tests.reports.test_roster import pdffonts, pdftotext
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 ON = date(2026, 6, 1)
-
-
-@pytest.fixture
-def town(db: Database) -> Town:
-    town = build_town(db)
-    with db.transaction("社区名称") as s:
-        set_setting(s, "office.community_name", "长山社区")
-    return town
-
-
-@pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-def flat(path: Path) -> str:
-    return "".join(pdftotext(path).split())
-
-
-def lines(path: Path) -> list[str]:
-    return ["".join(line.split()) for line in pdftotext(path, layout=True).splitlines() if line.strip()]
 
 
 def pay(db: Database, household: int, amount: str, *, year: int = 2026, paid_on: date = date(2026, 3, 5),

@@ -15,32 +15,12 @@ from chang_shan.errors import DomainError, NotFound, PermissionDenied
 from chang_shan.db.models.mediation import MediationParty
 from chang_shan.mediation.agreements import agreement_problems
 from chang_shan.reports import mediation_agreement, mediation_register, registry
-from chang_shan.settings import set_setting
-from tests.exports.people import RARE_ID, RARE_NAME, Town, as_user, build_town, events, masked_id, masked_phone
+from tests.exports.people import RARE_ID, RARE_NAME, Town, as_user, events, masked_id, masked_phone
 from tests.population.community import LI_ID, ZHANG_ID
-from tests.reports.governance_data import add_case, add_mediators
+from tests.reports.governance_data import add_case, add_mediators, flat, lines, out, town  # noqa: F401 - fixtures
 from tests.reports.test_roster import pdffonts, pdftotext
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-
-
-@pytest.fixture
-def town(db: Database) -> Town:
-    town = build_town(db)
-    with db.transaction("社区名称") as s:
-        set_setting(s, "office.community_name", "长山社区")
-    return town
-
-
-@pytest.fixture
-def out(tmp_path: Path) -> Path:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-def flat(path: Path) -> str:
-    return "".join(pdftotext(path).split())
 
 
 def test_agreement_carries_every_article_29_item(db: Database, town: Town, out: Path) -> None:
@@ -131,7 +111,7 @@ def test_register_lists_the_year_in_order_received(db: Database, town: Town, out
     assert "长山社区人民调解委员会人民调解案件登记簿（2026年）" in text
     assert "共受理2件：调解中1件，达成协议1件；矛盾升级1件" in text
     assert text.index("TJ2026-012") < text.index("TJ2026-013") and "TJ2025-030" not in text
-    rows = ["".join(line.split()) for line in pdftotext(target, layout=True).splitlines()]
+    rows = lines(target)
     first = next(line for line in rows if line.startswith("1TJ2026-012"))
     assert first.startswith("1TJ2026-0122026-04-02邻里纠纷张立春与") and "达成协议2026-04-10" in first
     assert "2026-04-30前；未回访" in first and first.endswith("矛盾升级")
