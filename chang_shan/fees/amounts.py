@@ -34,6 +34,15 @@ def parse_amount(raw: Decimal | str | int | None, field: str, label: str) -> Dec
     return value.quantize(CENT)
 
 
+def amount_into(errors: dict[str, str], raw: Decimal | str | int | None, field: str, label: str) -> Decimal | None:
+    """``parse_amount``, its problem added to ``errors`` (None then), for forms checked whole."""
+    try:
+        return parse_amount(raw, field, label)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+        return None
+
+
 def fee_due(area_m2: Decimal, rate: Decimal) -> Decimal:
     """A year's fee: ``area_m2`` × ``rate``, half up to the fen (52 × 0.30 → 15.60, 52.35 × 0.30 =
     15.705 → 15.71)."""

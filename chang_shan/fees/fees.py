@@ -28,7 +28,7 @@ from chang_shan.db.models import Household, Resident
 from chang_shan.db.models.fees import PropertyFeePayment, PropertyFeeRate
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.deliberation.numbers import yearly_number
-from chang_shan.fees.amounts import fee_due, parse_amount
+from chang_shan.fees.amounts import amount_into, fee_due
 from chang_shan.fees.queries import (
     arrears,
     household_fees,
@@ -139,11 +139,7 @@ def record_payment(
     today = today or date.today()
     paid_on = paid_on or today
     errors: dict[str, str] = {}
-    try:
-        value = parse_amount(amount, "amount", "缴费金额")
-    except ValidationError as exc:
-        errors.update(exc.errors)
-        value = None
+    value = amount_into(errors, amount, "amount", "缴费金额")
     if (problem := _year_problem(year, today.year + 1)) is not None:
         errors["year"] = problem
     if paid_on > today:

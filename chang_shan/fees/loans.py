@@ -24,7 +24,7 @@ from chang_shan.db.models import Resident
 from chang_shan.db.models.fees import Loan, LoanRepayment
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.deliberation.numbers import yearly_number
-from chang_shan.fees.amounts import parse_amount
+from chang_shan.fees.amounts import amount_into
 from chang_shan.fees.queries import loan_detail, loan_id_of, loans, overdue
 from chang_shan.fees.shapes import LoanInput
 from chang_shan.population import access
@@ -62,11 +62,7 @@ def lend(session: Session, data: LoanInput, *, today: date | None = None) -> int
         access.require_resident(session, Perm.EDIT, borrower.id)
         if borrower.status != "在册":
             errors["borrower_id"] = f"{borrower.name}已{borrower.status.removeprefix('已')}，不能借款。"
-    try:
-        amount = parse_amount(data.amount, "amount", "借款金额")
-    except ValidationError as exc:
-        errors.update(exc.errors)
-        amount = None
+    amount = amount_into(errors, data.amount, "amount", "借款金额")
     lent_on = data.lent_on or today
     if lent_on > today:
         errors["lent_on"] = "借款日期不能晚于今天。"
@@ -112,11 +108,7 @@ def repay(session: Session, loan_id: int, version: int, amount: Decimal | str, p
     loan = _loan_to_write(session, loan_id, version)
     today = today or date.today()
     errors: dict[str, str] = {}
-    try:
-        value = parse_amount(amount, "amount", "还款金额")
-    except ValidationError as exc:
-        errors.update(exc.errors)
-        value = None
+    value = amount_into(errors, amount, "amount", "还款金额")
     if paid_on > today:
         errors["paid_on"] = "还款日期不能晚于今天。"
     elif paid_on < loan.lent_on:

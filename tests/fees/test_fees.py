@@ -219,3 +219,10 @@ def test_the_payer_defaults_to_the_head_of_household(fdb: Database, office: Offi
     result = pay(fdb, office.town.h101, 2026, "1")
     with fdb.reader() as s:
         assert fees.payment_detail(s, result.receipt_number).payer == "张立春"
+
+
+def test_rare_characters_stay_in_the_lists(fdb: Database, office: Office) -> None:
+    result = pay(fdb, office.town.h301, 2026, "1", payer="孙𠀀明")
+    with fdb.reader() as s:
+        assert fees.payment_detail(s, result.receipt_number).payer == "孙𠀀明"
+        assert [p.payer for p in fees.payments(s, household_id=office.town.h301)] == ["孙𠀀明"]
