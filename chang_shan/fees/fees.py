@@ -133,7 +133,9 @@ def record_payment(
     paid in, and what is still owed after it. Refused above the amount owed, for a household
     without an area, in the future."""
     access.require_household(session, Perm.EDIT, household_id)
-    household = session.get(Household, household_id)
+    # Locked on a server database, so two clerks cannot both take the same amount owed (SQLite
+    # has one writer at a time, and a stale reader cannot commit its write).
+    household = session.get(Household, household_id, with_for_update=True)
     if household is None:
         raise NotFound("没有这一户。")
     today = today or date.today()
