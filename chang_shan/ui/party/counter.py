@@ -148,6 +148,7 @@ class RedeemView(QWidget):
             spin = QSpinBox()
             spin.setObjectName(f"quantity_{item.id}")
             spin.setRange(0, 999)
+            spin.setSpecialValueText(" ")  # nothing wanted: an empty box, not "0 袋" on every line
             spin.setSuffix(f" {item.unit}")
             spin.setEnabled(self.can_edit)
             spin.setValue(wanted.get(item.id, 0))

@@ -93,8 +93,9 @@ class VolunteerSearch(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
-            item = QListWidgetItem("　".join(p for p in (row.number, row.name, row.kind, row.teams,
-                                                        f"积分 {row.points_balance}") if p))
+            item = QListWidgetItem("　".join(p for p in (row.number, row.name, f"积分 {row.points_balance}", row.kind,
+                                                        row.teams) if p))
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.list.addItem(item)
         if rows:

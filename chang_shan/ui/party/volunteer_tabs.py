@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def hours(value: Any) -> str:
-    return "" if value is None else f"{value:.1f}"
+    return "" if value is None else f"{value:,.1f}"
 
 
 VOLUNTEER_COLUMNS = (
@@ -38,7 +38,7 @@ VOLUNTEER_COLUMNS = (
     Column("类别", lambda r: r.kind, "驻区单位"),
     Column("性别", lambda r: r.sex, "性别"),
     Column("年龄", lambda r: r.age, "年龄", right=True, kind="int"),
-    Column("电话", lambda r: r.phone, "189****0666"),
+    Column("电话", lambda r: r.phone, "0431-****56789"),
     Column("单位/学校", lambda r: r.organisation, "长春师范大学"),
     Column("服务队", lambda r: r.teams, "义务巡逻队、清雪除冰服务队"),
     Column("服务时长", lambda r: hours(r.hours), "服务时长", right=True),
@@ -52,7 +52,7 @@ VOLUNTEER_COLUMNS = (
 TEAM_COLUMNS = (
     Column("服务队", lambda r: r.name, "清雪除冰服务队"),
     Column("服务内容", lambda r: r.service, "夜间巡逻、看护楼道"),
-    Column("队长", lambda r: r.leaders, "王建国（队长）、李芳（副队长）"),
+    Column("队长", lambda r: r.leaders, "王建国（队长）、李芳芳（副队长）"),
     Column("队员", lambda r: r.member_count, "队员数", right=True, kind="int"),
     Column("今年服务时长", lambda r: hours(r.hours_this_year), "今年服务时长", right=True),
     Column("成立日期", lambda r: r.founded_on, "2026-12-31", kind="date"),
@@ -280,7 +280,7 @@ SERVICE_COLUMNS = (
     Column("服务队", lambda r: r.team_name, "清雪除冰服务队"),
     Column("类别", lambda r: r.kind, "关爱老人"),
     Column("时长", lambda r: hours(r.hours), "时长 ", right=True),
-    Column("地点", lambda r: r.place, "3号楼2单元"),
+    Column("地点", lambda r: r.place, "长山花园社区广场"),
     Column("服务内容", lambda r: r.content, "为独居老人代购米面"),
     Column("状态", lambda r: r.status, "待确认"),
     Column("积分", lambda r: r.points, "积分", right=True, kind="int"),
