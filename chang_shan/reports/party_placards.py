@@ -30,7 +30,7 @@ from chang_shan.db.models.party import PartyMember, PartyOrg
 from chang_shan.population.addresses import household_address
 from chang_shan.progress import Progress, no_progress
 from chang_shan.reports import scope as scopes
-from chang_shan.reports.fonts import HEI, SONG
+from chang_shan.reports.fonts import HEI
 from chang_shan.reports.pdf_base import CENTER, PageSetup, PdfDocument, render_pdf
 from chang_shan.reports.registry import ReportResult, audited_pdf
 from chang_shan.reports.will_forms import headed

@@ -18,9 +18,9 @@ from chang_shan.db.database import Database
 from chang_shan.db.models import UserAccount
 from chang_shan.errors import DomainError
 from chang_shan.progress import Progress, no_progress
-from chang_shan.reports.fonts import HEI
 from chang_shan.reports.pdf_base import CENTER, RIGHT, Column, PdfDocument, render_pdf
 from chang_shan.reports.registry import ReportResult, audited_pdf
+from chang_shan.reports.volunteer_certificate import numbered_title
 from chang_shan.reports.will_forms import RECEIPT_PAGE, Field, Sheet, _running_head, day, headed
 from chang_shan.settings import get_setting
 from chang_shan.volunteers.queries import redemption_detail
@@ -58,11 +58,7 @@ def read(session: Session, number: str) -> Receipt:
 def draw_receipt(doc: PdfDocument, p: Receipt) -> None:
     r = p.r
     sheet = Sheet(doc, _running_head(TITLE, r.number, p.community), size=10.5)
-    y = doc.top - 16
-    doc.text(doc.page_width / 2, y, headed(p.community, TITLE), size=17, style=HEI, align=CENTER)
-    y -= 24
-    doc.text(doc.left, y, f"单号：{r.number}", size=12, style=HEI)
-    doc.text(doc.right, y, f"兑换日期：{day(r.on_date)}", size=11, align=RIGHT)
+    y = numbered_title(doc, p.community, TITLE, f"单号：{r.number}", f"兑换日期：{day(r.on_date)}", size=17)
     sheet.y = y - 8
     sheet.fields([Field("志愿者", r.volunteer_name, 1.2, 58), Field("志愿者编号", r.volunteer_number, 1.0, 70)],
                  height=22)

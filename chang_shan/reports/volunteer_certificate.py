@@ -33,7 +33,7 @@ from chang_shan.progress import Progress, no_progress
 from chang_shan.reports.fonts import HEI
 from chang_shan.reports.pdf_base import CENTER, RIGHT, Column, PdfDocument, render_pdf
 from chang_shan.reports.registry import ReportResult, audited_pdf
-from chang_shan.reports.will_forms import FORM_PAGE, Field, Sheet, _running_head, day, headed
+from chang_shan.reports.will_forms import FORM_PAGE, Field, Sheet, _running_head, _title, day, headed
 from chang_shan.settings import get_setting
 from chang_shan.volunteers.queries import services, volunteer_by_number, volunteer_detail
 from chang_shan.volunteers.shapes import ServiceRow
@@ -129,17 +129,19 @@ def read(session: Session, volunteer: str, start: Day | None, end: Day | None, o
     )
 
 
+def numbered_title(doc: PdfDocument, community: str, title: str, number: str, dated: str, *, size: float) -> float:
+    """The community and the title centred (will_forms' ``_title``), then the number on the left and
+    the date on the right of one line; the baseline of that line."""
+    y = _title(doc, community, title, size=size) - size
+    doc.text(doc.left, y, number, size=11.5, style=HEI)
+    doc.text(doc.right, y, dated, size=11, align=RIGHT)
+    return y
+
+
 def draw_certificate(doc: PdfDocument, c: Certificate) -> None:
     issuer = c.community or "（出具单位）"
     sheet = Sheet(doc, _running_head(TITLE, c.number, c.community), size=10.5)
-    y = doc.top - 20
-    if c.community:
-        doc.text(doc.page_width / 2, y, c.community, size=13, style=HEI, align=CENTER)
-        y -= 30
-    doc.text(doc.page_width / 2, y, TITLE, size=26, style=HEI, align=CENTER)
-    y -= 26
-    doc.text(doc.left, y, f"证明编号：{c.number}", size=11, style=HEI)
-    doc.text(doc.right, y, f"出具日期：{day(c.on)}", size=11, align=RIGHT)
+    y = numbered_title(doc, c.community, TITLE, f"证明编号：{c.number}", f"出具日期：{day(c.on)}", size=26)
     sheet.y = y - 24
     sheet.paragraph(
         f"兹证明 {c.name}（志愿者编号 {c.volunteer_number}）于 {day(c.start)} 至 {day(c.end)} 期间参加{issuer}"
