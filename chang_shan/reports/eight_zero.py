@@ -76,13 +76,27 @@ def draw_table(doc: PdfDocument, lines: list[list[str]], *, community: str, year
     y -= 14
     table = Table(doc, columns, size=11, min_size=7.5, row_height=36, header_height=24, style=SONG, header_style=HEI)
     y = table.header(y)
+    room = table.widths[-1] - 2 * table.padding
+    long: list[str] = []  # sources too long for their cell: printed in full under the table
     for number, line in enumerate(lines, start=1):
+        source = line[-1]
+        _size, fitted = doc.fit_lines(source, room, size=table.size, min_size=table.min_size)
+        if "".join(fitted) != " ".join(source.split()):
+            long.append(f"（{number}）{line[1]}：{source}")
+            line = [*line[:-1], f"见表下（{number}）"]
         y = table.row(y, line, shade=number % 2 == 0)
     y -= 16
-    _size, notes = doc.fit_lines(NOTE, doc.frame_width, size=9, min_size=9, max_lines=4)
-    for text in notes:
-        doc.text(doc.left, y, text, size=9)
-        y -= 13
+    for text in (NOTE, *long):
+        _size, notes = doc.fit_lines(text, doc.frame_width, size=9, min_size=9, max_lines=6)
+        for part in notes:
+            if y < doc.bottom + 4:  # many long sources: the notes go on on the next page
+                doc.new_page()
+                y = doc.top - 9
+            doc.text(doc.left, y, part, size=9)
+            y -= 13
+    if y - 24 < doc.bottom:
+        doc.new_page()
+        y = doc.top
     sign_off(doc, y - 24, ("填报人：", "审核人："), f"{community or '社区'}（盖章）　　年　　月　　日")
 
 

@@ -158,5 +158,11 @@ def test_eight_zero_three_years_with_sources(db: Database, town: Town, out: Path
     assert "2024、2026年：由人民调解记录统计；2025年：人民调解记录1起；区妇联通报1起" in text
     assert any(r.startswith("6零就业家庭动态为零") and "由居民就业状况统计（2026-06-01）" in r for r in rows)
     assert "带*的数字由本系统的记录统计" in text
+    long = "街道信访办通报：" + "物业维修问题到区上访一人次，经社区、街道和物业公司三方协调已化解。" * 4
+    with db.transaction("长来源") as s:
+        enter(s, 2026, "dropouts", 0, long, today=ON)
+    eight_zero.build(db, target, year=2026, on_date=ON)
+    assert "4零辍学未填报未填报0达标见表下（4）" in lines(target)
+    assert f"（4）零辍学：{long}" in flat(target)  # never cut with "…"
     default = registry.run(db, "eight_zero", out / "default.pdf", options={"year": 2025})
     assert default.scope == "2023—2025年"
