@@ -181,3 +181,23 @@ def test_the_member_list_exports_as_shown(qtbot, operations, party_desk: PartyDe
     assert set(rows) == {"张立春", "张伟", "张𠀀春"}
     assert rows["张伟"][9] == "139****0033"  # the phone masked as on screen
     assert rows["张伟"][2] == str(tab.model.rows[[r.name for r in tab.model.rows].index("张伟")].age)
+
+
+def test_toolbars_fit_beside_the_sidebar_at_1366(qtbot, operations, party_desk: PartyDesk) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QToolBar
+
+    screen = open_screen(qtbot, operations)
+    screen.resize(1214, 700)  # 1366 less the window's sidebar
+    for tab in screen.tab_list:
+        screen.show_tab(tab)
+        wait_idle(qtbot, screen)
+        views = list(getattr(tab, "views", (tab,)))
+        for view in views:
+            if view is not tab:
+                tab.tabs.setCurrentWidget(view)
+                wait_idle(qtbot, screen)
+            for bar in view.findChildren(QToolBar):
+                if bar.isVisible():
+                    shown = [a for a in bar.actions() if a.isVisible() and not a.isSeparator()]
+                    assert shown and all(bar.widgetForAction(a).isVisible() for a in shown), \
+                        (type(view).__name__, [a.text() for a in shown if not bar.widgetForAction(a).isVisible()])
