@@ -134,6 +134,20 @@ def _frame(doc: PdfDocument, x: float, top: float, w: float, h: float) -> None:
     doc.graphic(drawing, 0, 0)
 
 
+def name_lines(doc: PdfDocument, names: Sequence[str], room: float) -> tuple[float, list[str]]:
+    """"党员：张立春　李桂兰" on one line (not below 11 pt), else two lines broken between names (never
+    inside one), as even as can be, set at the size both fit (shortened with "…" below 7 pt)."""
+    chain = doc.chain(HEI)
+    one = "党员：" + "　".join(names)
+    size = min(13.0, 13.0 * room / max(chain.width(one, 13), 1))
+    if size >= 11 or len(names) == 1:
+        return doc.fit_lines(one, room, size=13, min_size=7, max_lines=1, style=HEI)
+    splits = [("党员：" + "　".join(names[:k]), "　".join(names[k:])) for k in range(1, len(names))]
+    lines = min(splits, key=lambda pair: max(chain.width(pair[0], 13), chain.width(pair[1], 13)))
+    size = min(13.0, max(7.0, 13.0 * room / max(chain.width(line, 13) for line in lines)))
+    return size, [doc.fit_lines(line, room, size=size, min_size=size, max_lines=1, style=HEI)[1][0] for line in lines]
+
+
 def draw_placard(doc: PdfDocument, p: Placard, committee: str, x: float, top: float) -> None:
     """One placard whose top-left corner is at (x, top) in points."""
     w, h = WIDTH * mm, HEIGHT * mm
@@ -146,8 +160,7 @@ def draw_placard(doc: PdfDocument, p: Placard, committee: str, x: float, top: fl
     where = f"{p.grid}　{'、'.join(p.orgs)}"
     size, lines = doc.fit_lines(where, room, size=9, min_size=7, max_lines=1)
     doc.text(middle, top - 33.5 * mm, lines[0], size=size, align=CENTER)
-    names = "　".join(p.members)
-    size, lines = doc.fit_lines(f"党员：{names}", room, size=13, min_size=9, max_lines=2, style=HEI)
+    size, lines = name_lines(doc, p.members, room)
     first = top - (42.5 if len(lines) == 1 else 40.5) * mm
     for i, line in enumerate(lines):
         doc.text(middle, first - i * size * 1.3, line, size=size, style=HEI, align=CENTER)

@@ -282,3 +282,19 @@ def test_no_placards_says_so(db: Database, party: Party, tmp_path: Path) -> None
     result = registry.run(db, "party_placards", tmp_path / "none.pdf", options={"grid": "01"})
     assert result.rows == 0 and result.pages == 1
     assert "（第一网格没有党员家庭户）" in pdftotext(tmp_path / "none.pdf")
+
+
+def test_many_members_wrap_between_names_never_inside_one(db: Database, party: Party, tmp_path: Path) -> None:
+    c = party.town.community
+    names = ("欧阳春花花", "司马长风", "诸葛明亮亮", "上官婉儿")
+    with db.transaction("一户多名党员") as s:
+        for i, name in enumerate(names):
+            number = id_number(KUANCHENG, date(1960, 1, 1 + i), 400 + 2 * i)
+            rid = residents.register_resident(s, person(c.h101, name, number, "20"), on_date=date(2021, 1, 1))
+            _member(s, rid, party.group, date(1990, 1, 1))
+    out = tmp_path / "p.pdf"
+    party_placards.build(db, out, grid="01")
+    lines = [line for line in pdftotext(out, layout=True).splitlines() if any(n in line for n in names)]
+    assert len(lines) == 2  # two lines of names on the placard of 101
+    for name in (*names, "张立春", "李桂兰"):
+        assert sum(name in line for line in lines) == 1, name  # each name whole on one line
