@@ -33,6 +33,8 @@ The checks:
 - ``care_assignments`` 包保: ends on or after it starts; at most one open assignment per elder; none
                        open whose elder or caretaker has moved out or died; nobody their own caretaker.
 - ``contacts``         each resident's emergency contacts are numbered 1…n, no gaps, no repeats.
+- ``party_tags``       the 党员家庭户 tag is on exactly the households where a party member 在册
+                       lives (``party.households``; the member ledger keeps it so).
 - ``search_index``     the search index (SQLite FTS5) has one entry per resident, with the
                        resident's current name.
 - ``audit_chain``      the audit trail's hash chain (``db.audit_chain``): an entry edited after it
@@ -59,6 +61,7 @@ from chang_shan.errors import ValidationError
 from chang_shan.maintenance import care_checks, health_checks
 from chang_shan.maintenance.context import ACTIVE, MAX_LISTED, CheckContext, CheckFunction, Problem
 from chang_shan.maintenance.stats import current_role
+from chang_shan.party.checks import check_party_tags
 from chang_shan.population import idnumber
 from chang_shan.population.addresses import household_address
 
@@ -455,6 +458,7 @@ CHECKS: list[tuple[str, str, CheckFunction]] = [
     ("visits", "随访记录", health_checks.check_visits),
     ("care_assignments", "包保", care_checks.check_care_assignments),
     ("contacts", "紧急联系人", care_checks.check_contacts),
+    ("party_tags", "党员家庭户", check_party_tags),
     ("search_index", "搜索索引", check_search_index),
     ("audit_chain", "审计记录", check_audit_chain),
 ]

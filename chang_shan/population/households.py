@@ -3,6 +3,8 @@
 Access (``population.access``): ``Perm.VIEW`` to read, ``Perm.EDIT`` to write; a 网格员 only
 reaches households of their grids. ``household_detail`` gives the household's full phone only to
 someone who may edit the household (``full_values``); members' ID numbers are always masked.
+The 党员家庭户 tag is kept by the party member ledger (``party.households``): the form's value of
+it is ignored.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from chang_shan import codes
 from chang_shan.accounts.permissions import Perm, actor_of, require
 from chang_shan.db.models import Building, Household, HouseholdTag, Movement, Resident, Unit
 from chang_shan.errors import DomainError, NotFound, ValidationError
+from chang_shan.party.households import PARTY_TAG
 from chang_shan.population import access, idnumber, roles, search
 from chang_shan.population.addresses import household_address
 from chang_shan.population.labels import sync_labels
@@ -149,7 +152,10 @@ def _apply(household: Household, data: HouseholdInput) -> None:
     household.area_m2 = data.area_m2  # type: ignore[assignment]
     household.phone = data.phone
     household.note = data.note
-    sync_labels(household.tags, data.tags, "tag", lambda name: HouseholdTag(tag=name))
+    # 党员家庭户 follows the party member ledger (party.households), never the form: kept as stored.
+    derived = [PARTY_TAG] if PARTY_TAG in household.tag_names else []
+    wanted = [tag for tag in data.tags if tag != PARTY_TAG] + derived
+    sync_labels(household.tags, wanted, "tag", lambda name: HouseholdTag(tag=name))
 
 
 def create_household(session: Session, data: HouseholdInput) -> int:

@@ -344,6 +344,9 @@ def move_to_household(
     session.add(Movement(resident_id=resident.id, kind="转户", on_date=on_date,
                          from_household_id=origin, to_household_id=household_id, note=clean_text(note)))
     session.flush()
+    from chang_shan.party import households as party_households  # lazily: party imports population
+
+    party_households.resident_moved(session, [origin, household_id])  # the 党员家庭户 tag follows members
     search.index_residents(session, [resident_id])
 
 
@@ -379,6 +382,10 @@ def _end_residence(
     session.add(Movement(resident_id=resident.id, kind=kind, on_date=on_date,
                          from_household_id=resident.household_id, note=clean_text(note)))
     session.flush()
+    from chang_shan.party import households as party_households  # lazily: party imports population
+
+    party_households.resident_left(session, resident_id, resident.household_id,
+                                   died_on=on_date if status == "已故" else None)
     search.index_residents(session, [resident_id])
 
 

@@ -2,6 +2,7 @@
 
 Two grids; building 3 (楼房) with units 1 and 2; the 平房区 (no units); four households; a family
 of three in 3号楼1单元101, a lone elder in 3号楼2单元301, an empty flat and a low-rise house.
+张立春 is a party member (第一网格党支部 of the 长山花园社区党委), so 101 is a 党员家庭户.
 """
 
 from __future__ import annotations
@@ -9,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from chang_shan.db.database import Database
+from chang_shan.party import members as party_members
+from chang_shan.party import orgs
+from chang_shan.party.shapes import MemberInput
 from chang_shan.population import households, idnumber, places, residents
 
 
@@ -45,6 +51,14 @@ class Community:
     wang: int
 
 
+def party_household(session: Session, grid_id: int, resident_id: int) -> int:
+    """The community's 党委 and a 党支部 of ``grid_id`` with ``resident_id`` as a member (joined
+    1975-07-01): their household becomes a 党员家庭户 (the tag follows the member ledger)."""
+    committee = orgs.create_org(session, level="党委", name="长山花园社区党委", parent_id=None)
+    branch = orgs.create_org(session, level="党支部", name="第一网格党支部", parent_id=committee, grid_id=grid_id)
+    return party_members.add_member(session, MemberInput(resident_id, branch, date(1975, 7, 1)))
+
+
 def person(household_id: int, name: str, number: str, relation: str, **extra: object) -> residents.ResidentInput:
     return residents.ResidentInput(name=name, id_number=number, relation_code=relation,
                                    household_id=household_id, **extra)  # type: ignore[arg-type]
@@ -59,7 +73,7 @@ def build_community(db: Database) -> Community:
         unit2 = places.create_unit(s, building_id=building3, name="2")
         low_rise = places.create_building(s, grid_id=grid2, name="平房区", kind="平房区")
         new = households.HouseholdInput
-        h101 = households.create_household(s, new(building3, unit1, "101", "52.5", tags=["党员家庭户"]))
+        h101 = households.create_household(s, new(building3, unit1, "101", "52.5"))
         h102 = households.create_household(s, new(building3, unit1, "102", "48"))
         h301 = households.create_household(s, new(building3, unit2, "301", "61.2"))
         house = households.create_household(s, new(low_rise, None, "长山路12号", "80"))
@@ -70,5 +84,6 @@ def build_community(db: Database) -> Community:
         wang = residents.register_resident(
             s, person(h301, "王淑芬", WANG_ID, "02", groups=["独居"]), on_date=on
         )
+        party_household(s, grid1, zhang)  # 3号楼1单元101 is a 党员家庭户: 张立春 is a party member
     return Community(grid1, grid2, building3, unit1, unit2, low_rise, h101, h102, h301, house,
                      zhang, li, son, wang)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from chang_shan.db.database import Database
 from chang_shan.population import households, idnumber, places, residents, roles
+from tests.population.community import party_household
 
 KUANCHENG = "220103"
 
@@ -77,7 +78,7 @@ def build_town(db: Database) -> Town:
         town.unit2 = places.create_unit(s, building_id=town.building3, name="2")
         town.low_rise = places.create_building(s, grid_id=town.grid2, name="平房区", kind="平房区")
         new = households.HouseholdInput
-        town.h101 = households.create_household(s, new(town.building3, town.unit1, "101", "52.5", tags=["党员家庭户"]))
+        town.h101 = households.create_household(s, new(town.building3, town.unit1, "101", "52.5", ))
         town.h301 = households.create_household(s, new(town.building3, town.unit2, "301", "61.2"))
         h302 = households.create_household(s, new(town.building3, town.unit2, "302", "61.2"))
         town.house = households.create_household(s, new(town.low_rise, None, "长山路12号", "80"))
@@ -89,6 +90,7 @@ def build_town(db: Database) -> Town:
                                         phone=phone, groups=list(groups), household_id=homes[home]),
                 on_date=date(2020, 5, 1),
             )
+        party_household(s, town.grid1, town.ids["张立春"])  # 101 is a 党员家庭户
         roles.assign_role(s, town.ids["张伟"], "单元长", town.unit1, start_on=date(2021, 1, 1))
         roles.assign_role(s, town.ids["赵德胜"], "网格长", town.grid1, start_on=date(2021, 1, 1))
         # Someone who left: hidden unless 含已迁出/已故 is ticked.

@@ -48,13 +48,15 @@ def test_new_flat_in_the_given_unit(qtbot, db: Database, town: Community) -> Non
     qtbot.keyClicks(dialog.room_edit, "502")
     dialog.area_edit.setText("52.5m²")
     qtbot.keyClicks(dialog.phone_edit, "0431-85551234")
-    dialog.tags_box.boxes["党员家庭户"].setChecked(True)
+    party = dialog.tags_box.boxes["党员家庭户"]
+    assert not party.isEnabled() and party.toolTip() == "由党员名册自动维护"
+    dialog.tags_box.boxes["出租户"].setChecked(True)
     dialog.note_edit.setPlainText("门口有坡道")
     qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == QDialog.DialogCode.Accepted
     got = stored(db, dialog.saved_id)
     assert (got.address, got.area_m2, got.phone, got.tags, got.note) == (
-        "3号楼2单元502", Decimal("52.50"), "0431-85551234", ("党员家庭户",), "门口有坡道")
+        "3号楼2单元502", Decimal("52.50"), "0431-85551234", ("出租户",), "门口有坡道")
     with db.reader() as s:
         assert undo.last_action(s).action == "新增户 3号楼2单元502"
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from chang_shan import codes
 from chang_shan.errors import ValidationError
+from chang_shan.party.households import PARTY_TAG
 from chang_shan.population import households
 from chang_shan.ui.forms import CheckGroup, FormDialog, ValidatedForm
 from chang_shan.ui.forms.household_picker import BuildingUnitFields, building_choices
@@ -109,6 +110,10 @@ class HouseholdDialog(FormDialog):
 
         self.tags_box = CheckGroup(codes.household_tags(), columns=4)
         self.tags_box.setObjectName("tags")
+        party_box = self.tags_box.boxes.get(PARTY_TAG)
+        if party_box is not None:  # kept by the party member ledger, not by hand
+            party_box.setEnabled(False)
+            party_box.setToolTip("由党员名册自动维护")
         form.add_row("tags", "标签", self.tags_box)
         self.tags_box.changed.connect(lambda: self.field_changed("tags"))
 
