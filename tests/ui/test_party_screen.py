@@ -6,7 +6,6 @@ account gets."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from chang_shan.accounts.permissions import SYSTEM

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from chang_shan.accounts.permissions import Perm
 from chang_shan.ui.party import volunteer_dialogs as dialogs
 from chang_shan.ui.party.base import GREY, RED, Column, ListTab, open_print, today
-from chang_shan.ui.party.party_tabs import fill_table
 from chang_shan.ui.widgets.screen_actions import screen_action
+from chang_shan.ui.widgets.tables import fill_rows as fill_table
 from chang_shan.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:

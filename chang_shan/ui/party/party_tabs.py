@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QHBoxLayout,
     QLabel,
     QSplitter,
-    QTableWidgetItem,
     QTabWidget,
     QToolBar,
     QTreeWidget,
@@ -30,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from chang_shan.accounts.permissions import Perm
 from chang_shan.db.models.party import MEMBER_STATUSES
-from chang_shan.ui import ops as ops_module
 from chang_shan.ui.party import party_dialogs as dialogs
 from chang_shan.ui.party.base import (
     GREY,
@@ -48,7 +45,8 @@ from chang_shan.ui.party.base import (
 from chang_shan.ui.widgets.export_view import export_action
 from chang_shan.ui.widgets.lazy_load import LoadsWhenShown
 from chang_shan.ui.widgets.screen_actions import screen_action
-from chang_shan.ui.widgets.tables import fit_columns, read_only_table
+from chang_shan.ui.widgets.tables import fill_rows as fill_table
+from chang_shan.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -267,18 +265,8 @@ class OrgTab(LoadsWhenShown, QWidget):
             return
         members, households = result
         self.members.set_rows(members)
-        self._fill(self.households, [(h[1], h[2]) for h in households])
-        self._fill(self.board, [(m.name, m.posts) for m in members if m.posts])
-
-    @staticmethod
-    def _fill(table: Any, rows: list[tuple[str, ...]]) -> None:
-        table.setRowCount(len(rows))
-        for r, cells in enumerate(rows):
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                table.setItem(r, c, item)
-        fit_columns(table)
+        fill_table(self.households, [(h[1], h[2]) for h in households])
+        fill_table(self.board, [(m.name, m.posts) for m in members if m.posts])
 
     def _update_actions(self) -> None:
         node = self.current_org()
@@ -481,16 +469,6 @@ class MembersTab(ListTab):
 
     def print_roster(self) -> Any:
         return open_print(self, self.ops, "party_roster", {"branch": self.org.currentData(), "date": today()})
-
-
-def fill_table(table: Any, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            table.setItem(r, c, item)
-    fit_columns(table)
 
 
 # --- 主题党日 ----------------------------------------------------------------------------------

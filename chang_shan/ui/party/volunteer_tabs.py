@@ -18,7 +18,7 @@ from chang_shan.db.models.volunteers import SERVICE_STATUSES, VOLUNTEER_KINDS
 from chang_shan.ui.forms.fields import DateField
 from chang_shan.ui.party import volunteer_dialogs as dialogs
 from chang_shan.ui.party.base import GREY, RED, Column, ColumnsModel, ListTab, combo, fill_combo, make_table, open_print, today
-from chang_shan.ui.party.party_tabs import fill_table
+from chang_shan.ui.widgets.tables import fill_rows as fill_table
 from chang_shan.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:

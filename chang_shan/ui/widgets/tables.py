@@ -4,7 +4,7 @@ time, never edited, columns as wide as their contents or their sample text."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 
 def read_only_table(columns: tuple[str, ...], name: str, *, stretch: int | None = None,
@@ -72,3 +72,16 @@ def size_to_contents(table: QTableWidget) -> None:
         sum(table.columnWidth(c) for c in range(table.columnCount())) + frame,
         table.horizontalHeader().sizeHint().height() + sum(table.rowHeight(r) for r in range(table.rowCount())) + frame,
     )
+
+
+def fill_rows(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+    """Replace ``table``'s rows with ``rows`` of texts (each cell's tooltip its text, for cut-off
+    cells), then fit the columns. (The private ``_fill`` copies in the health, canteen and will
+    widgets do the same.)"""
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
+    fit_columns(table)
