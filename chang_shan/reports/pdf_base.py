@@ -147,6 +147,8 @@ class PdfDocument:
         for name, part in chain.runs(text):
             out.setFont(name, size)
             out.textOut(part)
+        if char_space:  # Tc is page state in PDF: it would carry into every later line of the page
+            out.setCharSpace(0)
         self._canvas.drawText(out)
         return width
 

@@ -165,3 +165,23 @@ def test_grid_scope_and_permissions(db: Database, town: Town, tmp_path: Path) ->
     assert not (tmp_path / "theirs.pdf").exists()
     [*_, event] = events(db, "print")
     assert event.user_name == "gridder" and event.detail["report"] == "population_report"
+
+
+def test_letter_spacing_of_one_line_does_not_carry_into_the_next(tmp_path: Path) -> None:
+    """Tc (character spacing) is page state in PDF: a spaced title must not spread the lines after it."""
+    from chang_shan.reports.pdf_base import PORTRAIT, render_pdf
+
+    def draw(doc) -> None:  # noqa: ANN001
+        doc.text(100, 700, "志愿服务证明", size=16, char_space=12)
+        doc.text(100, 600, "服务时长合计", size=16)
+
+    target = tmp_path / "spacing.pdf"
+    render_pdf(target, draw, title="t", author="t", setup=PORTRAIT)
+    lines: dict[int, list[tuple[float, float, str]]] = {}
+    for x0, y0, x1, _y1, text in words(target, 1):
+        lines.setdefault(round(y0 / 10), []).append((x0, x1, text))
+    extent = {"".join(t for *_x, t in sorted(ws)): (min(w[0] for w in ws), max(w[1] for w in ws))
+              for ws in lines.values()}
+    spaced, plain = extent["志愿服务证明"], extent["服务时长合计"]
+    assert spaced[1] - spaced[0] > 6 * 16 + 5 * 12 - 1  # the title is spread
+    assert abs((plain[1] - plain[0]) - 6 * 16) < 1.0  # the next line is not
