@@ -61,8 +61,6 @@ def _validate(session: Session, values: dict[str, Any], *, org_id: int | None, t
             errors["parent_id"] = f"{level}的上级应是一个{wanted_parent}。"
         elif parent is not None and parent.dissolved_on is not None:
             errors["parent_id"] = f"上级党组织“{parent.name}”已撤销。"
-        elif org_id is not None and parent_id in subtree_ids(session, org_id):
-            errors["parent_id"] = "上级党组织不能是它自己或它下面的党组织。"
     grid_id, building_id, unit_id = values.get("grid_id"), values.get("building_id"), values.get("unit_id")
     if grid_id is not None and session.get(Grid, grid_id) is None:
         errors["grid_id"] = "所选网格不存在。"

@@ -195,8 +195,8 @@ def _rows(session: Session, results: list[Any], today: date) -> list[MemberRow]:
 def members(session: Session, *, org_id: int | None = None, include_sub: bool = True, status: str | None = "在册",
             text: str = "", today: date | None = None) -> list[MemberRow]:
     """Members (of ``org_id`` and, with ``include_sub``, the organisations under it), by
-    organisation and name. ``status`` None: every status. ``text``: part of the name, its
-    pinyin initials or the address's building/room."""
+    organisation and name. ``status`` None: every status. ``text``: part of the name or its
+    pinyin (``wangshu``), of the room or of the organisation's name."""
     require(session, Perm.VIEW)
     today = today or date.today()
     place = Whereabouts()
@@ -212,7 +212,7 @@ def members(session: Session, *, org_id: int | None = None, include_sub: bool = 
     text = (text or "").strip()
     if text:
         like = f"%{text}%"
-        query = query.where(or_(Resident.name.like(like), Resident.name_pinyin.like(f"%{text.lower()}%"),
+        query = query.where(or_(Resident.name.like(like), func.replace(Resident.name_pinyin, " ", "").like(f"%{text.lower().replace(' ', '')}%"),
                                 place.household.room.like(like), PartyOrg.name.like(like)))
     results = list(session.execute(query))
     results.sort(key=lambda r: (r.org_sort, r.PartyMember.org_id, r.name_pinyin or sort_key(r.name), r.PartyMember.id))
