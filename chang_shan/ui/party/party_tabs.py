@@ -8,6 +8,7 @@ Ctrl+Shift+E 导出. Users without 修改台账 see no button that writes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -58,7 +59,7 @@ MEMBER_COLUMNS = (
     Column("姓名", lambda r: r.name, "欧阳春花花"),
     Column("性别", lambda r: r.sex, "性别"),
     Column("年龄", lambda r: r.age, "年龄", right=True, kind="int"),
-    Column("党组织", lambda r: r.org_name, "3号楼1单元党小组"),
+    Column("党组织", lambda r: r.org_name, "10号楼1—2单元党小组"),
     Column("入党日期", lambda r: r.joined_on, "2026-12-31", kind="date"),
     Column("类别", lambda r: r.kind, "正式党员"),
     Column("组织关系", lambda r: r.org_relation, "口袋党员"),
@@ -67,6 +68,13 @@ MEMBER_COLUMNS = (
     Column("电话", lambda r: r.phone, "189****0666"),
     Column("住址", lambda r: r.address, "10号楼4单元602"),
 )
+
+
+# The organisation's own list (beside the tree) fits without scrolling: no sex, relation (a pocket
+# member is red), status (all 在册) or phone — the 党员 tab has them.
+_BY_TITLE = {c.title: c for c in MEMBER_COLUMNS}
+ORG_MEMBER_COLUMNS = (*(_BY_TITLE[t] for t in ("姓名", "年龄", "党组织", "入党日期", "类别", "住址")),
+                      Column("党内职务", lambda r: re.sub(r"（[^）]*）", "", r.posts), "书记、委员"))
 
 
 def member_colour(row: MemberRow) -> str | None:
@@ -101,12 +109,16 @@ class OrgTab(LoadsWhenShown, QWidget):
         self.tree.setAccessibleName("党组织")
         self.tree.setAlternatingRowColors(True)
         metrics = self.fontMetrics()
-        for column, sample in enumerate(("长山花园社区党委第三网格党支部", "欧阳春花", "党员 ", "党员户 ")):
-            self.tree.header().resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+        indent = self.tree.indentation()
+        widths = [metrics.horizontalAdvance("10号楼1—2单元党小组") + 3 * indent + 12]
+        widths += [metrics.horizontalAdvance(sample) + 16 for sample in ("书记/组长", "党员", "党员户")]
+        for column, width in enumerate(widths):
+            self.tree.header().resizeSection(column, width)
+        self.tree.setMinimumWidth(sum(widths) + 24)
         self.tree.currentItemChanged.connect(lambda *_a: self._org_chosen())
 
-        self.members = ColumnsModel(MEMBER_COLUMNS, colour=member_colour, parent=self)
-        self.member_table = make_table(self.members, "orgMembers", "组织的党员", stretch=10)
+        self.members = ColumnsModel(ORG_MEMBER_COLUMNS, colour=member_colour, parent=self)
+        self.member_table = make_table(self.members, "orgMembers", "组织的党员", stretch=len(ORG_MEMBER_COLUMNS) - 1)
         self.households = read_only_table(("住址", "党员"), "orgHouseholds", stretch=1, samples=("10号楼4单元602",))
         self.board = read_only_table(("姓名", "党内职务"), "orgBoard", stretch=1, samples=("欧阳春花花",))
         self.heading = QLabel("")
@@ -127,7 +139,8 @@ class OrgTab(LoadsWhenShown, QWidget):
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([420, 800])
+        splitter.setSizes([self.tree.minimumWidth(), 800])
+        splitter.setStretchFactor(1, 1)
 
         self.new_action = self._act("新建组织", self.new_org, "Ctrl+N", "在选中的组织下新建党支部或党小组")
         self.edit_action = self._act("修改", self.edit_org, "Ctrl+E", "修改选中党组织的名称、上级、成立日期")
@@ -346,6 +359,7 @@ class MembersTab(ListTab):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(ops, MEMBER_COLUMNS, parent, colour=member_colour)
         self.org = combo("memberOrg", "党组织", [("全部党组织", None)])
+        self.org.setSizeAdjustPolicy(self.org.SizeAdjustPolicy.AdjustToContents)
         self.status = combo("memberStatus", "状态", [(s, s) for s in MEMBER_STATUSES] + [("全部状态", "")])
         self.search = self.search_box("memberSearch", "查找：姓名、拼音首字母、住址")
         self.watch(self.org, self.status)
@@ -437,7 +451,7 @@ class MembersTab(ListTab):
         self.facts.setText("　".join(f for f in facts if f))
         fill_table(self.events, [(f"{e.on_date:%Y-%m-%d}", e.kind, e.note, e.recorded_by) for e in detail.events])
         fill_table(self.attendance, [
-            (f"{a.held_on:%Y-%m-%d}", f"{a.org_name} {a.topic}", "出席" if a.present else "缺席", a.absence_reason,
+            (f"{a.held_on:%Y-%m-%d}", a.topic, "出席" if a.present else "缺席", a.absence_reason,
              f"{a.followed_up_on:%Y-%m-%d} {a.follow_up_note}" if a.followed_up_on else ("" if a.present else "待跟进"))
             for a in detail.attendance])
         self.update_actions()
@@ -475,9 +489,9 @@ class MembersTab(ListTab):
 
 STUDY_COLUMNS = (
     Column("日期", lambda r: r.held_on, "2026-12-31", kind="date"),
-    Column("党组织", lambda r: r.org_name, "长山花园社区党委第三网格党支部"),
+    Column("党组织", lambda r: r.org_name, "10号楼1—2单元党小组"),
     Column("主题", lambda r: r.topic, "学习党的二十届四中全会精神"),
-    Column("地点", lambda r: r.place, "社区党群服务中心"),
+    Column("地点", lambda r: r.place, "第十网格党群服务站"),
     Column("出席", lambda r: r.present, "出席", right=True, kind="int"),
     Column("缺席", lambda r: r.absent, "缺席", right=True, kind="int"),
     Column("待跟进", lambda r: r.pending or None, "待跟进", right=True, kind="int"),
@@ -491,6 +505,7 @@ class StudyTab(ListTab):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(ops, STUDY_COLUMNS, parent, colour=lambda r: RED if r.pending else None)
         self.org = combo("studyOrg", "党组织", [("全部党组织", None)])
+        self.org.setSizeAdjustPolicy(self.org.SizeAdjustPolicy.AdjustToContents)
         self.year = year_box("studyYear")
         self.watch(self.org, self.year)
         self.filter_row.addWidget(QLabel("党组织："))
