@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 from chang_shan.accounts.permissions import Perm, actor_of, require
 from chang_shan.db.models import PartyMember, PartyMemberEvent, PartyOrg, Resident
 from chang_shan.db.models.party import EVENT_KINDS, MEMBER_KINDS, ORG_RELATIONS
-from chang_shan.errors import DomainError, NotFound, ValidationError
+from chang_shan.errors import DomainError, ValidationError
 from chang_shan.party import households
-from chang_shan.party.queries import IN_GOOD_STANDING
+from chang_shan.party.queries import IN_GOOD_STANDING, member_to_read
 from chang_shan.party.shapes import MemberInput
 from chang_shan.population import access
 from chang_shan.population.residents import age_on, validate_phone
@@ -135,12 +135,7 @@ def add_member(session: Session, data: MemberInput, *, today: date | None = None
 
 
 def member_to_write(session: Session, member_id: int) -> PartyMember:
-    require(session, Perm.EDIT)
-    member = session.get(PartyMember, member_id)
-    if member is None:
-        raise NotFound("该党员记录不存在。")
-    access.require_resident(session, Perm.EDIT, member.resident_id)
-    return member
+    return member_to_read(session, member_id, Perm.EDIT)
 
 
 def update_member(session: Session, member_id: int, version: int, data: MemberInput, *,

@@ -126,7 +126,8 @@ def org_tree(session: Session, *, include_dissolved: bool = False) -> list[OrgNo
         households = set(homes.get(org.id, set())).union(*(h for _, h in built))
         members = direct.get(org.id, 0) + sum(node.member_count for node, _ in built)
         node = OrgNode(
-            id=org.id, level=org.level, name=org.name, parent_id=org.parent_id, secretary="、".join(heads.get(org.id, [])),
+            id=org.id, level=org.level, name=org.name, parent_id=org.parent_id,
+            secretary="、".join(heads.get(org.id, [])),
             member_count=members, household_count=len(households), children=tuple(n for n, _ in built),
             grid_id=org.grid_id, building_id=org.building_id, unit_id=org.unit_id, founded_on=org.founded_on,
             dissolved_on=org.dissolved_on, note=org.note, version=org.version,
@@ -212,20 +213,21 @@ def members(session: Session, *, org_id: int | None = None, include_sub: bool = 
     text = (text or "").strip()
     if text:
         like = f"%{text}%"
-        query = query.where(or_(Resident.name.like(like), func.replace(Resident.name_pinyin, " ", "").like(f"%{text.lower().replace(' ', '')}%"),
+        spelled = f"%{text.lower().replace(' ', '')}%"
+        query = query.where(or_(Resident.name.like(like), func.replace(Resident.name_pinyin, " ", "").like(spelled),
                                 place.household.room.like(like), PartyOrg.name.like(like)))
     results = list(session.execute(query))
     results.sort(key=lambda r: (r.org_sort, r.PartyMember.org_id, r.name_pinyin or sort_key(r.name), r.PartyMember.id))
     return _rows(session, results, today)
 
 
-def member_to_read(session: Session, member_id: int) -> PartyMember:
-    """The member, after ``Perm.VIEW`` and the 网格员's grids."""
-    require(session, Perm.VIEW)
+def member_to_read(session: Session, member_id: int, perm: Perm = Perm.VIEW) -> PartyMember:
+    """The member, after ``perm`` (``Perm.EDIT`` to change it) and the 网格员's grids."""
+    require(session, perm)
     member = session.get(PartyMember, member_id)
     if member is None:
         raise NotFound("该党员记录不存在。")
-    access.require_resident(session, Perm.VIEW, member.resident_id)
+    access.require_resident(session, perm, member.resident_id)
     return member
 
 
@@ -295,7 +297,8 @@ def households_of(session: Session, org_id: int) -> list[PartyHousehold]:
         entry = homes.setdefault(r.household_id, (address, (r.building, r.unit or "", r.room), []))
         entry[2].append((r.name_pinyin or "", r.name))
     ordered = sorted(homes.items(), key=lambda kv: (kv[1][1], kv[0]))
-    return [PartyHousehold(hid, address, "、".join(n for _, n in sorted(names))) for hid, (address, _k, names) in ordered]
+    return [PartyHousehold(hid, address, "、".join(n for _, n in sorted(names)))
+            for hid, (address, _key, names) in ordered]
 
 
 def birthdays_in_month(session: Session, year: int, month: int) -> list[MemberRow]:
@@ -313,8 +316,3 @@ def birthdays_in_month(session: Session, year: int, month: int) -> list[MemberRo
                                                              r.PartyMember.id))
     return _rows(session, results, date(year, month, 1))
 
-
-def member_count(session: Session) -> int:
-    require(session, Perm.VIEW)
-    return session.scalar(select(func.count()).select_from(PartyMember)
-                          .where(PartyMember.status == IN_GOOD_STANDING)) or 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from chang_shan.accounts.permissions import Perm, actor_of, require
@@ -156,13 +156,13 @@ def follow_up(session: Session, study_day_id: int, member_id: int, on_date: date
 def study_days(session: Session, *, org_id: int | None = None, year: int | None = None) -> list[StudyDayRow]:
     """Study days (of ``org_id`` and those under it; of ``year``), newest first, with counts."""
     require(session, Perm.VIEW)
-    absent = and_(PartyStudyAttendance.present.is_(False))
+    absent = PartyStudyAttendance.present.is_(False)
+    lines = func.count(PartyStudyAttendance.member_id)
     query = (
         select(PartyStudyDay, PartyOrg.name.label("org_name"),
-               func.count(PartyStudyAttendance.member_id).filter(PartyStudyAttendance.present.is_(True)).label("present"),
-               func.count(PartyStudyAttendance.member_id).filter(absent).label("absent"),
-               func.count(PartyStudyAttendance.member_id).filter(
-                   absent, PartyStudyAttendance.followed_up_on.is_(None)).label("pending"))
+               lines.filter(PartyStudyAttendance.present.is_(True)).label("present"),
+               lines.filter(absent).label("absent"),
+               lines.filter(absent, PartyStudyAttendance.followed_up_on.is_(None)).label("pending"))
         .join(PartyOrg, PartyOrg.id == PartyStudyDay.org_id)
         .outerjoin(PartyStudyAttendance, PartyStudyAttendance.study_day_id == PartyStudyDay.id)
         .group_by(PartyStudyDay.id, PartyOrg.name)
