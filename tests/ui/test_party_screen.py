@@ -78,6 +78,7 @@ def test_a_study_day_with_an_absence_followed_up(qtbot, operations, party_desk: 
     assert tab.next_day.text() == "下次主题党日：2026年04月15日"
     dialog = tab.new_day()
     assert dialog is not None
+    assert dialog.held.value() == DAY.replace(day=15)  # the study day just held (DAY is the 20th)
     dialog.org.setCurrentIndex(dialog.org.findData(party_desk.branch))
     assert sorted(dialog.member_ids) == sorted(party_desk.member.values())  # the branch and its 党小组
     dialog.held.set_value(DAY.replace(day=15))

@@ -326,7 +326,9 @@ class StudyDayDialog(RecordDialog):
             reason.setEditable(True)
             reason.addItems(["", *ABSENCE_REASONS])
             self.sheet.setCellWidget(r, 2, reason)
-        self.sheet.resizeColumnToContents(1)
+        metrics = self.sheet.fontMetrics()
+        self.sheet.setColumnWidth(1, metrics.horizontalAdvance("出席") + 44)
+        self.sheet.setColumnWidth(2, metrics.horizontalAdvance("年老体弱") + 56)
 
     def set_present(self, member_id: int, present: bool, reason: str = "") -> None:
         r = self.member_ids.index(member_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -590,9 +590,18 @@ class StudyTab(ListTab):
     def new_day(self) -> Any:
         if not self.may_open():
             return None
-        held = self._next if self._next is not None and self._next <= today() else today()
+        held = self.last_study_day()
         return self.open_dialog(dialogs.StudyDayDialog(self.ops.db, org_id=self.org.currentData(), held_on=held,
                                                        parent=self))
+
+    def last_study_day(self) -> date:
+        """The study day just past (the month's 15th once it has come, else last month's): the one
+        a worker records after it was held."""
+        upcoming, now = self._next, today()
+        if upcoming is None or upcoming <= now:
+            return upcoming or now
+        before = upcoming.replace(day=1) - timedelta(days=1)
+        return before.replace(day=min(upcoming.day, before.day))
 
     def follow_up(self) -> Any:
         absence, day = self.chosen_absence(), self.current()

@@ -349,9 +349,20 @@ class ServiceDialog(RecordDialog):
         self.reported = line("reportedBy", "由队长报来时填写队长姓名", length=50)
         self.form_.add_row("reported_by", "报送人", self.reported, full_width=True)
         self.form_.set_hint("reported_by", "登记后为“待确认”，确认后才计入服务时长和积分。")
+        self.picker.chosen.connect(self._volunteer_chosen)
         self.setMinimumWidth(760)
         self.picker.search.setFocus()
         self.remember()
+
+    def _volunteer_chosen(self) -> None:
+        """The volunteer's (first) team is the likely one."""
+        volunteer = self.picker.current()
+        if volunteer is None or self.team.currentData() is not None:
+            return
+        first = volunteer.teams.split("、")[0] if volunteer.teams else ""
+        index = self.team.findText(first) if first else -1
+        if index >= 0:
+            self.team.setCurrentIndex(index)
 
     def data(self) -> Any:
         from chang_shan.volunteers.shapes import ServiceInput
