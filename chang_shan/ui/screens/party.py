@@ -26,6 +26,7 @@ from chang_shan.ui.party.counter import CounterTab
 from chang_shan.ui.party.party_tabs import MembersTab, OrgTab, StudyTab
 from chang_shan.ui.party.ranking import RankingTab
 from chang_shan.ui.party.volunteer_tabs import ServicesTab, TeamsTab, VolunteersTab
+from chang_shan.ui.widgets.tabbed_screen import TabbedScreen
 
 if TYPE_CHECKING:
     from chang_shan.ui.ops import Operations
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 TABS = ("党组织", "党员", "主题党日", "志愿服务队", "志愿者", "服务记录", "积分兑换", "年度排行")
 
 
-class PartyScreen(QWidget):
+class PartyScreen(TabbedScreen, QWidget):
     title = "党建与志愿者"
     statusChanged = Signal(str)
     OWNS_CTRL_N = True  # each tab's 新建 (the window's 新增居民 steps aside)
@@ -62,26 +63,5 @@ class PartyScreen(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.tabs)
 
-    def current_tab(self) -> Any:
-        return self.tabs.currentWidget()
-
     def show_tab(self, tab: Any) -> None:
         self.tabs.setCurrentWidget(tab)
-
-    def start(self) -> None:
-        """The tab on view loads the first time; afterwards its status line comes back."""
-        self._started = True
-        self.current_tab().start()
-
-    def refresh(self) -> None:
-        """F5: the tab on view reads everything again."""
-        self._started = True
-        self.current_tab().refresh()
-
-    def _tab_changed(self) -> None:
-        if self._started:
-            self.current_tab().start()
-
-    def _tab_status(self, tab: Any, text: str) -> None:
-        if tab is self.current_tab():
-            self.statusChanged.emit(f"{self.title}·{text}" if text else self.title)
