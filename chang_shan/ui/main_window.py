@@ -296,7 +296,8 @@ class MainWindow(QMainWindow):
         ('care', id) the elder selected on 包保关怀, ('request', id) / ('device', id) the service
         request / safety device selected on 便民档案库, ('badge', id) the person selected on 防走失卡,
         ('will', id) the will selected on 遗嘱库, ('matter' | 'case' | 'loan', id) the 议题, 调解案件 or
-        诚信借款 selected on 议事调解与物业."""
+        诚信借款 selected on 议事调解与物业, ('party_member' | 'volunteer_service', id) the member or the
+        service record selected on 党建与志愿者."""
         if kind == "health" and self.can(Perm.HEALTH):
             self.show_screen(self.health)
             self.health.open_resident(record_id)
@@ -316,6 +317,9 @@ class MainWindow(QMainWindow):
             {"matter": self.governance.open_matter, "case": self.governance.open_case,
              "loan": self.governance.open_loan}[kind](record_id)
             self.show_screen(self.governance)
+        elif kind in ("party_member", "volunteer_service"):  # 政治生日, 主题党日缺席, 服务记录待确认
+            (self.party.open_member if kind == "party_member" else self.party.open_service)(record_id)
+            self.show_screen(self.party)
         elif kind == "backup":  # 备份提醒
             self.back_up()
         elif kind in ("resident", "health"):

@@ -545,3 +545,28 @@ def test_a_damaged_database_is_refused_plainly(qapp, data_dir, boxes) -> None:  
     assert (kind, title) == ("critical", "无法访问数据")
     assert "损坏" in text
     Database.open(data_dir, migrate=False).close()  # the lock was released
+
+
+def test_party_and_loan_items_of_the_today_list_open_their_records(qtbot, window, town) -> None:  # noqa: ANN001
+    from decimal import Decimal
+
+    from chang_shan.fees import loans
+    from chang_shan.fees.shapes import LoanInput
+    from chang_shan.party import members, orgs
+    from chang_shan.party.shapes import MemberInput
+
+    with window.ops.db.transaction("党员和借款", actor=SYSTEM) as s:
+        committee = orgs.create_org(s, level="党委", name="长山社区党委", parent_id=None)
+        branch = orgs.create_org(s, level="党支部", name="第一网格党支部", parent_id=committee)
+        member_id = members.add_member(s, MemberInput(resident_id=town.ids["王淑芬"], org_id=branch,
+                                                      joined_on=date(1975, 7, 1)))
+        loan_id = loans.lend(s, LoanInput(borrower_id=town.ids["李桂兰"], amount=Decimal("3000"), purpose="开小卖店",
+                                          lent_on=date(2025, 1, 5), due_on=date(2025, 12, 31),
+                                          approved_by="两委会议"))
+    window.open_record("party_member", member_id)
+    assert window.current_screen is window.party and window.party.current_tab() is window.party.members
+    qtbot.waitUntil(lambda: window.party.members.current_id() == member_id and window.ops.idle)
+    window.open_record("loan", loan_id)
+    assert window.current_screen is window.governance
+    assert window.governance.current_tab() is window.governance.loans_tab
+    qtbot.waitUntil(lambda: window.governance.loans_tab.current_key() == loan_id and window.ops.idle)

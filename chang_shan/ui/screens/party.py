@@ -65,3 +65,21 @@ class PartyScreen(TabbedScreen, QWidget):
 
     def show_tab(self, tab: Any) -> None:
         self.tabs.setCurrentWidget(tab)
+
+    def open_member(self, member_id: int) -> None:
+        """Show this member selected on 党员 (from the today list: 政治生日, 缺席待跟进)."""
+        self._open(self.members, member_id)
+
+    def open_service(self, service_id: int) -> None:
+        """Show this service record selected on 服务记录 (from the today list: 待确认)."""
+        self._open(self.services, service_id)
+
+    def _open(self, tab: Any, record_id: int) -> None:
+        self._started = True
+        tab._keep = record_id  # selected when its rows arrive
+        if self.tabs.currentWidget() is not tab:
+            self.tabs.setCurrentWidget(tab)  # starts the tab: a first load keeps the row
+        if tab._started and not tab.loading:
+            tab.reload()
+        else:
+            tab.start()
