@@ -177,11 +177,10 @@ class DeliberationTab(ListTab):
     TITLE = "四步议事议题"
     NAME = "matters"
     STRETCH = 1
+    LIST_SHARE = 0.38
 
     def __init__(self, ops: Any, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
-        line = self.fontMetrics().height()
-        self.splitter.setSizes([14 * line, 22 * line])
 
     # --- building -------------------------------------------------------------------------------
     def columns(self) -> Sequence[Column]:

@@ -35,6 +35,7 @@ class FeesTab(ListTab):
     TITLE = "物业费"
     NAME = "fees"
     STRETCH = 0
+    LIST_SHARE = 0.68
     SPLIT = Qt.Orientation.Horizontal
 
     def __init__(self, ops: Any, parent: QWidget | None = None) -> None:
@@ -42,11 +43,10 @@ class FeesTab(ListTab):
         self.payment_rows: list[PaymentRow] = []
         self.year_summary: YearSummary | None = None
         super().__init__(ops, parent)
-        self.splitter.setSizes([900, 420])
 
     def columns(self) -> Sequence[Column]:
         return (
-            Column("住址", lambda r: r.address),
+            Column("住址", lambda r: r.address, "10号楼4单元1502"),
             Column("网格", lambda r: r.grid_name, "第十网格"),
             Column("户主", lambda r: r.head_name, "欧阳春花"),
             Column("面积（㎡）", lambda r: r.area, "面积（㎡）", right=True, kind="decimal"),

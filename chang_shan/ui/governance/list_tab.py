@@ -15,9 +15,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -105,16 +107,35 @@ class ListTab(LoadsWhenShown, QWidget):
             splitter = QSplitter(self.SPLIT)
             splitter.setObjectName(f"{self.NAME}Splitter")
             splitter.addWidget(self.table)
+            if self.SPLIT == Qt.Orientation.Vertical:  # the detail scrolls rather than squeezing the list
+                scroller = QScrollArea()
+                scroller.setObjectName(f"{self.NAME}DetailScroll")
+                scroller.setWidgetResizable(True)
+                scroller.setFrameShape(QFrame.Shape.NoFrame)
+                scroller.setWidget(side)
+                side = scroller
             splitter.addWidget(side)
             splitter.setChildrenCollapsible(False)
             splitter.setStretchFactor(0, 1)
             splitter.setStretchFactor(1, 0)
             self.splitter = splitter
+            self._split_done = False
             layout.addWidget(splitter, 1)
         ops.changed.connect(self._on_changed)
         self.update_actions()
 
     SPLIT = Qt.Orientation.Vertical
+    LIST_SHARE = 0.4  # the list's share of the splitter, set when the tab is first shown
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        splitter = getattr(self, "splitter", None)
+        if splitter is not None and not self._split_done:  # sizes set before the first show do not hold
+            self._split_done = True
+            total = sum(splitter.sizes()) or (splitter.height() if self.SPLIT == Qt.Orientation.Vertical
+                                              else splitter.width())
+            first = int(total * self.LIST_SHARE)
+            splitter.setSizes([first, total - first])
 
     # --- what subclasses provide ------------------------------------------------------------------
     def columns(self) -> Sequence[Column]:

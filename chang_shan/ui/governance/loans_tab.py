@@ -33,11 +33,10 @@ class LoansTab(ListTab):
     TITLE = "诚信借款"
     NAME = "loans"
     STRETCH = 7
+    LIST_SHARE = 0.66
 
     def __init__(self, ops: Any, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
-        line = self.fontMetrics().height()
-        self.splitter.setSizes([20 * line, 10 * line])
 
     def columns(self) -> Sequence[Column]:
         return (

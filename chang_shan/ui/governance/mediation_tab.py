@@ -35,6 +35,7 @@ class MediationTab(ListTab):
     TITLE = "人民调解案件"
     NAME = "cases"
     STRETCH = 3
+    LIST_SHARE = 0.35
 
     FIELDS = (("facts", "主要事实", True), ("disputed", "争议事项", True), ("mediators", "调解员", False),
               ("outcome", "结果", False), ("responsibilities", "各方责任", True), ("terms", "协议内容", True),
@@ -42,8 +43,6 @@ class MediationTab(ListTab):
 
     def __init__(self, ops: Any, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
-        line = self.fontMetrics().height()
-        self.splitter.setSizes([13 * line, 24 * line])
 
     def columns(self) -> Sequence[Column]:
         return (
