@@ -51,7 +51,8 @@ def disagreements(session: Session) -> tuple[set[int], set[int]]:
     return wanted - have, have - wanted
 
 
-def _sync(session: Session, household_ids: Iterable[int] | None) -> tuple[list[int], list[int]]:
+def sync_households(session: Session, household_ids: Iterable[int] | None) -> tuple[list[int], list[int]]:
+    """``sync_party_tags`` without the permission check, for services that have made theirs."""
     ids = None if household_ids is None else {h for h in household_ids if h is not None}
     if ids is not None and not ids:
         return [], []
@@ -75,13 +76,13 @@ def sync_party_tags(session: Session, household_ids: Iterable[int] | None = None
     household ids. Needs ``Perm.EDIT`` (the tag is derived: a 网格员 keeping a member's record
     keeps the tag too)."""
     require(session, Perm.EDIT)
-    return _sync(session, household_ids)
+    return sync_households(session, household_ids)
 
 
 def resident_moved(session: Session, household_ids: Iterable[int | None]) -> None:
     """A resident moved from one household to another (population ``move_to_household``)."""
     require(session, Perm.EDIT)
-    _sync(session, [h for h in household_ids if h is not None])
+    sync_households(session, [h for h in household_ids if h is not None])
 
 
 def resident_left(session: Session, resident_id: int, household_id: int | None, *, died_on: date | None) -> None:
@@ -96,7 +97,7 @@ def resident_left(session: Session, resident_id: int, household_id: int | None, 
         session.add(PartyMemberEvent(member_id=member.id, kind="去世", on_date=died_on, note="万家数据库登记死亡",
                                      recorded_by=actor.username if actor else ""))
         end_posts(session, member.id, died_on)
-    _sync(session, [household_id] if household_id is not None else [])
+    sync_households(session, [household_id] if household_id is not None else [])
 
 
 def end_posts(session: Session, member_id: int, on: date) -> None:

@@ -130,7 +130,7 @@ def add_member(session: Session, data: MemberInput, *, today: date | None = None
     _event(session, member, "入党", clean.joined_on)
     if clean.full_on is not None:
         _event(session, member, "转正", clean.full_on)
-    households._sync(session, [_household_of(session, member)])
+    households.sync_households(session, [_household_of(session, member)])
     return member.id
 
 
@@ -218,5 +218,5 @@ def record_event(session: Session, member_id: int, kind: str, on_date: date, not
                              recorded_by=_recorder(session))
     session.add(event)
     session.flush()
-    households._sync(session, [household_before])
+    households.sync_households(session, [household_before])
     return event.id
