@@ -301,6 +301,7 @@ class StudyDayDialog(RecordDialog):
         self.form_.set_hint("present_ids", "勾选出席的党员；没有勾选的是缺席，请选择或填写缺席原因，之后在“跟进”里登记谈心、补学。")
         self.member_ids: list[int] = []
         self.org.currentIndexChanged.connect(lambda _i: self._fill())
+        self.held.dateChanged.connect(lambda _d: self._fill())
         self._fill()
         self.setMinimumSize(640, 640)
         self.topic.setFocus()
@@ -309,9 +310,14 @@ class StudyDayDialog(RecordDialog):
     def _fill(self) -> None:
         from chang_shan.party import queries
 
+        from chang_shan.party import study
+
         org_id = self.org.currentData()
-        with self.db.reader() as session:
-            rows = queries.members(session, org_id=org_id, include_sub=True) if org_id is not None else []
+        held_on = self.held.date().toPython()
+        with self.db.reader() as session:  # the members of that day (not those who joined later)
+            expected = set(study.expected_members(session, org_id, held_on)) if org_id is not None else set()
+            rows = [m for m in queries.members(session, org_id=org_id, include_sub=True)
+                    if m.id in expected] if expected else []
         self.member_ids = [m.id for m in rows]
         self.sheet.setRowCount(len(rows))
         for r, member in enumerate(rows):

@@ -15,19 +15,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from chang_shan.ui.governance.deliberation_tab import DeliberationTab
 from chang_shan.ui.governance.eight_zero_tab import EightZeroTab
 from chang_shan.ui.governance.fees_tab import FeesTab
 from chang_shan.ui.governance.loans_tab import LoansTab
 from chang_shan.ui.governance.mediation_tab import MediationTab
+from chang_shan.ui.widgets.tabbed_screen import TabbedScreen
 
 if TYPE_CHECKING:
     from chang_shan.ui.ops import Operations
 
 
-class GovernanceScreen(QWidget):
+class GovernanceScreen(TabbedScreen, QWidget):
     title = "议事调解与物业"
     statusChanged = Signal(str)
     OWNS_CTRL_N = True  # 新议题 / 受理调解 / 收费 / 借款 (the window's 新增居民 steps aside)
@@ -35,46 +36,14 @@ class GovernanceScreen(QWidget):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self._started = False
-        self._status: dict[Any, str] = {}
         self.deliberation_tab = DeliberationTab(ops)
         self.mediation_tab = MediationTab(ops)
         self.fees_tab = FeesTab(ops)
         self.loans_tab = LoansTab(ops)
         self.eight_zero_tab = EightZeroTab(ops)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("governanceTabs")
-        for tab, title in ((self.deliberation_tab, "四步议事"), (self.mediation_tab, "人民调解"),
-                           (self.fees_tab, "物业费"), (self.loans_tab, "诚信借款"),
-                           (self.eight_zero_tab, "“八零”指标")):
-            self.tabs.addTab(tab, title)
-            tab.statusChanged.connect(lambda text, tab=tab: self._tab_status(tab, text))
-        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.tabs)
-
-    def current_tab(self) -> Any:
-        return self.tabs.currentWidget()
-
-    def start(self) -> None:
-        """The tab on view loads the first time; afterwards its status line comes back."""
-        self._started = True
-        self.current_tab().start()
-
-    def refresh(self) -> None:
-        """F5: the tab on view reads everything again."""
-        self._started = True
-        self.current_tab().refresh()
-
-    def _tab_changed(self) -> None:
-        if self._started:
-            self.current_tab().start()
-
-    def _tab_status(self, tab: Any, text: str) -> None:
-        self._status[tab] = text
-        if tab is self.current_tab():
-            self.statusChanged.emit(f"{self.title}·{text}" if text else self.title)
+        self.build_tabs("governanceTabs", ((self.deliberation_tab, "四步议事"), (self.mediation_tab, "人民调解"),
+                                           (self.fees_tab, "物业费"), (self.loans_tab, "诚信借款"),
+                                           (self.eight_zero_tab, "“八零”指标")))
 
     def _show(self, tab: Any, key: object) -> None:
         self._started = True

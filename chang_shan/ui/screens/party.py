@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from chang_shan.ui.party.counter import CounterTab
 from chang_shan.ui.party.party_tabs import MembersTab, OrgTab, StudyTab
@@ -42,7 +42,6 @@ class PartyScreen(TabbedScreen, QWidget):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self._started = False
         self.orgs = OrgTab(ops)
         self.members = MembersTab(ops)
         self.study = StudyTab(ops)
@@ -53,15 +52,7 @@ class PartyScreen(TabbedScreen, QWidget):
         self.ranking = RankingTab(ops)
         self.tab_list: tuple[Any, ...] = (self.orgs, self.members, self.study, self.teams, self.volunteers,
                                           self.services, self.counter, self.ranking)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("partyTabs")
-        for tab, title in zip(self.tab_list, TABS, strict=True):
-            self.tabs.addTab(tab, title)
-            tab.statusChanged.connect(lambda text, tab=tab: self._tab_status(tab, text))
-        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.tabs)
+        self.build_tabs("partyTabs", list(zip(self.tab_list, TABS, strict=True)))
 
     def show_tab(self, tab: Any) -> None:
         self.tabs.setCurrentWidget(tab)

@@ -10,21 +10,22 @@ aside). The today list opens a request (``open_request``) or a device (``open_de
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from chang_shan.ui.widgets.canteen_tab import CanteenTab
 from chang_shan.ui.widgets.devices_tab import DevicesTab
 from chang_shan.ui.widgets.request_stats import RequestStatsView
 from chang_shan.ui.widgets.requests_tab import RequestsTab
+from chang_shan.ui.widgets.tabbed_screen import TabbedScreen
 
 if TYPE_CHECKING:
     from chang_shan.ui.ops import Operations
 
 
-class ServicesScreen(QWidget):
+class ServicesScreen(TabbedScreen, QWidget):
     title = "便民档案库"
     statusChanged = Signal(str)
     OWNS_CTRL_N = True  # 受理新请求 (the window's 新增居民 steps aside)
@@ -32,44 +33,12 @@ class ServicesScreen(QWidget):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self._started = False
-        self._status: dict[Any, str] = {}
         self.requests_tab = RequestsTab(ops)
         self.canteen_tab = CanteenTab(ops)
         self.devices_tab = DevicesTab(ops)
         self.stats_tab = RequestStatsView(ops)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("servicesTabs")
-        for tab, title in ((self.requests_tab, "服务请求"), (self.canteen_tab, "乐龄食堂"),
-                           (self.devices_tab, "安全设备"), (self.stats_tab, "统计")):
-            self.tabs.addTab(tab, title)
-            tab.statusChanged.connect(lambda text, tab=tab: self._tab_status(tab, text))
-        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.tabs)
-
-    def current_tab(self) -> Any:
-        return self.tabs.currentWidget()
-
-    def start(self) -> None:
-        """The tab on view loads the first time; afterwards its status line comes back."""
-        self._started = True
-        self.current_tab().start()
-
-    def refresh(self) -> None:
-        """F5: the tab on view reads everything again."""
-        self._started = True
-        self.current_tab().refresh()
-
-    def _tab_changed(self) -> None:
-        if self._started:
-            self.current_tab().start()
-
-    def _tab_status(self, tab: Any, text: str) -> None:
-        self._status[tab] = text
-        if tab is self.current_tab():
-            self.statusChanged.emit(f"{self.title}·{text}" if text else self.title)
+        self.build_tabs("servicesTabs", ((self.requests_tab, "服务请求"), (self.canteen_tab, "乐龄食堂"),
+                                         (self.devices_tab, "安全设备"), (self.stats_tab, "统计")))
 
     def open_request(self, request_id: int) -> None:
         """Show this request selected on 服务请求 (from the today list)."""

@@ -3,7 +3,7 @@ sorting by header click (done in SQL by the model), sensible column widths."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -61,9 +61,12 @@ class ResidentTableView(QTableView):
         return index.row() if index.isValid() else None
 
     def select_row(self, row: int) -> None:
+        """Make ``row`` the current and only selected row. Through the selection model with explicit
+        flags: ``selectRow`` reads the keyboard's modifiers, so with Ctrl down (or a test's last
+        Ctrl+key) a multi-selection table would toggle the row off again."""
         index = self.model().index(row, 0)
-        self.setCurrentIndex(index)
-        self.selectRow(row)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.selectionModel().setCurrentIndex(index, flags)
         self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def clear_current(self) -> None:

@@ -2,13 +2,16 @@
 first time it is shown and afterwards tells its status line again; F5 reloads it; the screen
 passes on the status line of the tab on view as "<screen>·<tab's line>".
 
-The class using it has ``title``, ``statusChanged`` and ``self.tabs`` (a QTabWidget), sets
-``self._started = False``, connects ``tabs.currentChanged`` to ``_tab_changed`` and each tab's
-``statusChanged`` to ``_tab_status(tab, text)``."""
+The class using it (a QWidget with ``title`` and ``statusChanged``) calls ``build_tabs(name,
+[(tab, title), …])`` in its ``__init__``: that makes ``self.tabs`` (a QTabWidget filling the
+screen) and connects each tab's ``statusChanged``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 
 class TabbedScreen:
@@ -16,6 +19,19 @@ class TabbedScreen:
     _started = False
     tabs: Any
     statusChanged: Any
+
+    def build_tabs(self, name: str, pairs: Sequence[tuple[Any, str]]) -> QTabWidget:
+        self._started = False
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName(name)
+        for tab, title in pairs:
+            self.tabs.addTab(tab, title)
+            tab.statusChanged.connect(lambda text, tab=tab: self._tab_status(tab, text))
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
+        layout = QVBoxLayout(self)  # type: ignore[arg-type] - the class using this is a QWidget
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.tabs)
+        return self.tabs
 
     def current_tab(self) -> Any:
         return self.tabs.currentWidget()
