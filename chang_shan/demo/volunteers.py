@@ -2,7 +2,7 @@
 residents aged 18–75 (most of them in the 义务巡逻队, 400+ strong), students of the universities
 nearby (大学生志愿服务信息档案: school, major, student number, year of enrolment) and staff of the
 驻区单位 — and a year of service as ``volunteers.service_records`` records it: mostly 已确认, the
-last fortnight's partly still 待确认, a few 已退回.
+last week's partly still 待确认 (more than half of the last two days), a few 已退回.
 
 The points bank: rules per kind of service (关爱老人 10 分/小时 since half a year, 8 before; 代购
 5 分/次; 清雪 8 分/小时; 巡逻 5 分/小时 …), one ledger entry per confirmed service with the rule
@@ -53,7 +53,7 @@ else:
 STAFF = "admin"  # the demo administrator enters and confirms the records
 RESIDENTS, STUDENTS, UNIT_STAFF = 432, 320, 88  # registered; the graduates among the students have left
 PATROL_RESIDENTS, PATROL_UNIT_STAFF = 360, 60
-PENDING_DAYS = 14  # records of the last fortnight are partly still waiting
+PENDING_DAYS = 7  # records of the last week are partly still waiting (more than half of the last two days)
 RETURN_REASONS = ("服务时长含往返路途时间，请核减后重新提交", "服务内容填写不清，请补充服务对象和事项",
                   "同一天重复登记，请核对")
 
@@ -222,7 +222,7 @@ class _VolunteersMixin(_Base):
         rows = []
         for n, (name, service, _kinds) in enumerate(TEAMS):
             rows.append({"id": self._ids("volunteer_team"), "name": prefix + name, "service": service,
-                         "sort_key": (n + 1) * 10, "founded_on": shift_years(self.today, -6 + n % 3),
+                         "sort_key": (n + 1) * 10, "founded_on": shift_years(self.today, -6 + n % 3) - timedelta(days=(n * 37) % 300),
                          "dissolved_on": None, "note": "", "version": 1})
         self._insert(VolunteerTeam.__table__, rows)
         return {name: row["id"] for (name, _s, _k), row in zip(TEAMS, rows)}
@@ -361,7 +361,8 @@ class _VolunteersMixin(_Base):
             text = content.format(elder=elder.name, building=building)
             place = building if "{elder}" in content or "{building}" in content else "长山花园社区"
             status, confirmed_on, reason = "已确认", min(self.today, day + timedelta(days=rng.randint(0, 7))), ""
-            if day > self.today - timedelta(days=PENDING_DAYS) and rng.random() < 0.6:
+            age = (self.today - day).days  # the office confirms twice a week: recent records still wait
+            if age < PENDING_DAYS and rng.random() < (0.6 if age <= 1 else 0.25 if age <= 3 else 0.05):
                 status, confirmed_on = "待确认", None
             elif rng.random() < 0.01:
                 status, confirmed_on, reason = "已退回", None, rng.choice(RETURN_REASONS)
