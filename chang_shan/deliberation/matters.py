@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from chang_shan.accounts.permissions import Perm, actor_of, require
 from chang_shan.db.models.deliberation import DeliberationMatter, DeliberationStep
 from chang_shan.deliberation import rules
-from chang_shan.deliberation.numbers import yearly_number
+from chang_shan.db.numbering import yearly_number
 from chang_shan.deliberation.shapes import DONE, MatterInput, StepInput, step_name
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.population.text import clean_note, clean_text
@@ -70,7 +70,7 @@ def create_matter(session: Session, data: MatterInput, *, today: date | None = N
     clean = _clean_matter(data, today=today or date.today())
     assert clean.proposed_on is not None
     matter = DeliberationMatter(
-        number=yearly_number(session, DeliberationMatter.number, "YS", clean.proposed_on.year),
+        number=yearly_number(session, DeliberationMatter.number, "YS", clean.proposed_on.year, width=3),
         title=clean.title, background=clean.background, category=clean.category, proposed_on=clean.proposed_on,
         step=1, status="议事中", created_by=_user(session),
     )

@@ -27,7 +27,7 @@ from chang_shan.canteen.money import to_fen, yuan
 from chang_shan.db.models import Household, Resident
 from chang_shan.db.models.fees import PropertyFeePayment, PropertyFeeRate
 from chang_shan.errors import DomainError, NotFound, ValidationError
-from chang_shan.deliberation.numbers import yearly_number
+from chang_shan.db.numbering import yearly_number
 from chang_shan.fees.amounts import amount_into, fee_due
 from chang_shan.fees.queries import (
     arrears,

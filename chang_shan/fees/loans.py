@@ -23,7 +23,7 @@ from chang_shan.canteen.money import to_fen, yuan
 from chang_shan.db.models import Resident
 from chang_shan.db.models.fees import Loan, LoanRepayment
 from chang_shan.errors import DomainError, NotFound, ValidationError
-from chang_shan.deliberation.numbers import yearly_number
+from chang_shan.db.numbering import yearly_number
 from chang_shan.fees.amounts import amount_into
 from chang_shan.fees.queries import loan_detail, loan_id_of, loans, overdue
 from chang_shan.fees.shapes import LoanInput

@@ -31,7 +31,7 @@ from chang_shan.db.models.mediation import (
     MediationVisit,
     Mediator,
 )
-from chang_shan.deliberation.numbers import yearly_number
+from chang_shan.db.numbering import yearly_number
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.mediation.access import case_to_write
 from chang_shan.mediation.mediators import serving
@@ -187,7 +187,7 @@ def open_case(session: Session, data: CaseInput, *, today: date | None = None) -
     if access.scoped(actor_of(session)) and not any(p.resident_id for p in clean.parties):
         raise ValidationError({"parties": "网格员登记的调解案件须至少有一方是本网格的居民。"})
     case = MediationCase(
-        number=yearly_number(session, MediationCase.number, "TJ", clean.received_on.year), kind=clean.kind,
+        number=yearly_number(session, MediationCase.number, "TJ", clean.received_on.year, width=3), kind=clean.kind,
         received_on=clean.received_on, source=clean.source, facts=clean.facts,
         disputed_matters=clean.disputed_matters, note=clean.note, status="调解中", created_by=_user(session),
     )

@@ -35,7 +35,8 @@ from chang_shan.health.checks import clean_field, column_limit
 from chang_shan.population import access
 from chang_shan.population.text import clean_note, clean_text
 from chang_shan.volunteers import queries
-from chang_shan.volunteers.numbers import REDEMPTION_PREFIX, yearly_number
+from chang_shan.db.numbering import yearly_number
+from chang_shan.volunteers.numbers import REDEMPTION_PREFIX
 from chang_shan.volunteers.registry import STALE, check_version
 from chang_shan.volunteers.shapes import RedemptionResult
 

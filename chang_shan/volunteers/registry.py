@@ -19,7 +19,8 @@ from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.health.checks import clean_field, column_limit
 from chang_shan.population import access, idnumber
 from chang_shan.population.text import clean_digits, clean_name, clean_note, clean_text
-from chang_shan.volunteers.numbers import VOLUNTEER_PREFIX, next_serial
+from chang_shan.db.numbering import next_serial
+from chang_shan.volunteers.numbers import VOLUNTEER_PREFIX
 from chang_shan.volunteers.queries import require_volunteer
 from chang_shan.volunteers.shapes import VolunteerInput
 

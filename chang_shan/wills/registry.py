@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chang_shan.accounts.permissions import Perm, actor_of, require
@@ -29,6 +29,7 @@ from chang_shan.audit.events import record_event
 from chang_shan.db.base import utcnow
 from chang_shan.db.models import Resident
 from chang_shan.db.models.wills import WillPerson, WillRegistration, WillWitness
+from chang_shan.db.numbering import yearly_number
 from chang_shan.errors import DomainError, NotFound, ValidationError
 from chang_shan.population import access
 from chang_shan.population.idnumber import mask, mask_phone
@@ -152,10 +153,7 @@ def _will_to_write(session: Session, will_id: int) -> WillRegistration:
 
 def next_number(session: Session, year: int) -> str:
     """'YZ2026-0008': the year's next registration number."""
-    prefix = f"YZ{year}-"
-    last = session.scalar(select(func.max(WillRegistration.number)).where(WillRegistration.number.like(f"{prefix}%")))
-    seq = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+    return yearly_number(session, WillRegistration.number, "YZ", year, width=4)
 
 
 def _apply(session: Session, will: WillRegistration, clean: WillInput) -> None:
