@@ -82,7 +82,7 @@ _HIDDEN_FIELDS = {"id", "name_pinyin", "updated_at", "created_at", "recorded_at"
 RESTRICTED_PREFIXES = permissions.RESTRICTED_PREFIXES  # one mapping: undo and the trail agree
 _PHONE_FIELDS = {"phone", "mobile", "contact_phone"}
 # Columns that hold a resident's id: shown with the person's name.
-RESIDENT_COLUMNS = {"resident_id", "head_id", "elder_id", "caretaker_id", "assignee_resident_id"}
+RESIDENT_COLUMNS = {"resident_id", "head_id", "elder_id", "caretaker_id", "assignee_resident_id", "borrower_id"}
 
 _DETAIL_LABELS = {
     "user": "账户", "role": "角色", "grids": "网格", "health": "健康库", "wills": "遗嘱库", "active": "启用",
@@ -364,6 +364,10 @@ class _Shower:
             who = f"{label} {self.names[row.resident_id]}"
         elif len(key) == 1:
             who = f"{label} #{_decode(next(iter(key.values())))}"
+        elif key and not self._restricted(table):  # a composite key in words: （年度 2025，指标 零辍学）
+            fields = FIELD_LABELS.get(table, {})
+            who = label + "（" + "，".join(f"{self._label(fields, c)} {self.value(table, c, v)}"
+                                          for c, v in key.items()) + "）"
         else:
             who = label
         if self._restricted(table):

@@ -111,6 +111,8 @@ def _resident_of(table: str, values: dict[str, Any]) -> int | None:
         return values.get("id")
     if table == "care_assignment":  # whom the change is about: the elder, not the caretaker
         return values.get("elder_id")
+    if table == "loan":  # an 诚信借款 is about its borrower
+        return values.get("borrower_id")
     return values.get("resident_id")
 
 

@@ -11,6 +11,7 @@ import pytest
 from chang_shan.audit import trail
 from chang_shan.db.base import Base
 from chang_shan.db.database import Database
+from chang_shan.db.models import Resident
 from chang_shan.fees import fees, loans
 from chang_shan.fees.shapes import LoanInput, OWING, PAID_UP
 from chang_shan.population import undo
@@ -82,3 +83,17 @@ def test_a_repayment_undone(fdb: Database, office: Office) -> None:
     with fdb.reader() as s:
         entries = trail.list_entries(s, record=("loan", loan_id), limit=5)
     assert any("诚信借款" in e.summary and "借款金额" in e.summary and "1000.00 元" in e.summary for e in entries)
+
+
+def test_a_loan_is_about_its_borrower_in_the_audit_trail(fdb: Database, office: Office) -> None:
+    with fdb.transaction("诚信借款") as s:
+        loan_id = loans.lend(s, LoanInput(office.town.son, "1000", "修鞋摊", "", date(2026, 1, 5), date(2026, 6, 5),
+                                          "两委会议"), today=TODAY)
+    fdb.actor = office.actors["admin"]
+    with fdb.reader() as s:
+        by_person = trail.list_entries(s, resident_id=office.town.son, limit=5)
+        [entry] = trail.list_entries(s, record=("loan", loan_id), limit=1)
+        son = s.get(Resident, office.town.son).name
+    assert entry.id in {e.id for e in by_person}  # found when the trail is filtered by the borrower
+    assert entry.resident_id == office.town.son and entry.resident_name == son
+    assert f"借款人 {son}（#{office.town.son}）" in entry.summary

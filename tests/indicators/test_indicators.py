@@ -173,8 +173,14 @@ def test_labels_and_undo(fdb: Database, office: Office) -> None:
     fdb.actor = office.actors["admin"]
     with fdb.reader() as s:
         [entry] = trail.list_entries(s, record=("eight_zero_entry", {"year": 2025, "indicator": "dropouts"}), limit=1)
-    # (the trail names a row of a composite key by its table only: the year and indicator are not shown)
-    assert entry.summary.startswith("新增“八零”指标填报：") and "数据来源 长山小学统计" in entry.summary
+    # a row of a composite key is named by its key: the year and the indicator
+    assert entry.summary.startswith("新增“八零”指标填报（年度 2025，指标 零辍学）：") and "数据来源 长山小学统计" in entry.summary
+    _enter(fdb, 2025, "dropouts", 1, "长山小学统计")
+    with fdb.reader() as s:
+        [entry] = trail.list_entries(s, record=("eight_zero_entry", {"year": 2025, "indicator": "dropouts"}), limit=1)
+    assert entry.summary.startswith("“八零”指标填报（年度 2025，指标 零辍学）：数量：0 → 1")
+    with fdb.transaction("撤销") as s:
+        undo.undo_last(s)
     with fdb.transaction("撤销") as s:
         undo.undo_last(s)
     assert _values(fdb, 2025)["dropouts"].count is None
