@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from chang_shan.db import journal
 from chang_shan.db.engine import make_engine, make_session_factory
 from chang_shan.db.lock import DataFolderLock
-from chang_shan.errors import EnvironmentProblem, NewerDatabase
+from chang_shan.errors import DomainError, EnvironmentProblem, NewerDatabase
 from chang_shan.paths import DataDir
 
 # Where a session carries the signed-in user (chang_shan.accounts.permissions.Actor); the db
@@ -24,6 +25,8 @@ ACTOR_KEY = "chang_shan.actor"
 # The newest Alembic revision this program knows (tests/db checks it against the scripts).
 # Knowing it here lets a normal start skip importing Alembic at all.
 SCHEMA_HEAD = "0007"
+# A versioned row (``version_id_col``) was changed by someone else between reading and writing.
+STALE_MESSAGE = "记录已被他人修改，请刷新后再试。"
 RESTORE_STAGING = ".restore-staging"  # chang_shan.backup.restore.STAGING
 
 
@@ -113,8 +116,11 @@ class Database:
         with self.sessions() as session:
             session.info[ACTOR_KEY] = actor
             journal.begin(session, action, user_name=getattr(actor, "username", "") or "")
-            with session.begin():
-                yield session
+            try:
+                with session.begin():
+                    yield session
+            except StaleDataError as exc:  # a versioned row changed under us (another workstation)
+                raise DomainError(STALE_MESSAGE) from exc
 
     @contextmanager
     def reader(self, *, actor: Any = None) -> Iterator[Session]:

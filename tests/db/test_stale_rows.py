@@ -1,0 +1,27 @@
+"""A write that finds its versioned row changed by someone else (the ORM's StaleDataError, which on
+a shared PostgreSQL database is a real race) ends as the one Chinese message, and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from chang_shan.accounts.permissions import SYSTEM
+from chang_shan.db.database import STALE_MESSAGE, Database
+from chang_shan.db.models.party import PartyOrg
+from chang_shan.errors import DomainError
+
+
+def test_a_row_changed_underneath_is_refused_in_chinese_and_nothing_is_written(db: Database) -> None:
+    with db.transaction("党委", actor=SYSTEM) as s:
+        s.add(PartyOrg(level="党委", name="长山社区党委"))
+    with pytest.raises(DomainError) as caught, db.transaction("改名", actor=SYSTEM) as s:
+        org = s.scalars(select(PartyOrg)).one()
+        # Another workstation saves first: the row's version moves on behind the loaded object.
+        table = PartyOrg.__table__  # Core, so the loaded object is not told
+        s.execute(update(table).where(table.c.id == org.id).values(version=table.c.version + 1))
+        org.name = "长山花园社区党委"
+        s.flush()
+    assert str(caught.value) == STALE_MESSAGE == "记录已被他人修改，请刷新后再试。"
+    with db.reader(actor=SYSTEM) as s:
+        assert s.scalars(select(PartyOrg.name)).all() == ["长山社区党委"]
