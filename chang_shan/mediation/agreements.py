@@ -55,6 +55,8 @@ def problems_of(*, status: str, oral_agreement: bool, parties: Sequence[Any], fa
     if len(parties) < 2:
         found.append("调解协议书须有纠纷双方当事人，现在只登记了 "
                      f"{len(parties)} 方。")
+    elif not {"申请人", "被申请人"} <= {party.side for party in parties}:
+        found.append("调解协议书须有纠纷双方：请至少登记一位申请人和一位被申请人。")
     for party in parties:
         name = (party.name or "").strip()
         if not name:

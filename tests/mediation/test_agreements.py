@@ -80,3 +80,11 @@ def test_the_live_list_checks_an_outcome_before_it_is_saved(mdb: Database, media
         full = agreements.outcome_problems(s, case_id, agreement())
     assert draft == ["缺少各方当事人的责任。", "缺少履行方式。"] and full == []
     assert detail(mdb, case_id).row.status == "调解中"  # nothing written
+
+
+def test_both_sides_of_the_dispute_must_be_there(mdb: Database, mediation_office: MediationOffice) -> None:
+    town = mediation_office.town
+    case_id = open_case(mdb, leak_case(mediation_office, parties=[
+        PartyInput("申请人", town.zhang, occupation="退休"), PartyInput("申请人", mediation_office.sun)]))
+    outcome(mdb, case_id, agreement())
+    assert _problems(mdb, case_id) == ["调解协议书须有纠纷双方：请至少登记一位申请人和一位被申请人。"]
