@@ -112,6 +112,9 @@ class StepDialog(GovDialog):
             [("通过", "通过"), ("不通过（议题终止）", "不通过")] + ([("退回", "退回")] if step > 1 else [])
         self.outcome = self.combo_row("outcome", "结果", outcomes)
         self.back_to = self.combo_row("back_to", "退回到", [(step_name(s), s) for s in range(1, step)], column=1)
+        self.back_to.blockSignals(True)  # most often: back one step (重新商议), not to the very start
+        self.back_to.setCurrentIndex(self.back_to.count() - 1)
+        self.back_to.blockSignals(False)
         self.reason = self.line_row("reason", "理由", placeholder="不通过或退回的理由", max_length=300)
         self.minutes = self.box_row("minutes", "会议记录", placeholder="发言要点、形成的意见", lines=4)
         publish = step == 4

@@ -367,18 +367,32 @@ class ListTab(LoadsWhenShown, QWidget):
 
 
 class RecordDialog(FormDialog):
-    """A form whose save runs ``perform(session)`` as the one journaled action ``action``."""
+    """A form whose save runs ``perform(session)`` as the one journaled action ``action``.
 
-    action = ""
+    ``perform`` may name the action once it knows who it is about (``self.action = "新增党员 张三"``):
+    the running transaction's journal entry takes that name (编辑 → 撤销 and the audit show it)."""
 
     def __init__(self, db: Database, *, title: str, save_text: str = "保存", columns: int = 1,
                  parent: QWidget | None = None) -> None:
+        self._session: Session | None = None
+        self._action = title
         super().__init__(db, title=title, save_text=save_text, parent=parent)
-        self.action = self.action or title
         self.form_ = self.use_form(ValidatedForm(columns=columns, parent=self))
         self.body.addWidget(self.form_)
         self._initial: Any = None
         self.setMinimumWidth(520)
+
+    @property
+    def action(self) -> str:
+        return self._action
+
+    @action.setter
+    def action(self, value: str) -> None:
+        from chang_shan.db import journal
+
+        self._action = value
+        if self._session is not None:  # named during the write: before anything is flushed
+            journal.begin(self._session, value, user_name=getattr(self.db.actor, "username", "") or "")
 
     def snapshot(self) -> Any:
         """What the user typed (compared with the start to ask before throwing it away)."""
@@ -402,4 +416,8 @@ class RecordDialog(FormDialog):
 
     def write(self) -> int | None:
         with self.db.transaction(self.action) as session:
-            return self.perform(session)
+            self._session = session
+            try:
+                return self.perform(session)
+            finally:
+                self._session = None

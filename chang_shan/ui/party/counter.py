@@ -393,8 +393,7 @@ class RulesView(ListTab):
             return None
         kinds = sorted({r.kind for r in self.model.rows})
         chosen = self.current()
-        return self.open_dialog(dialogs.RuleDialog(self.ops.db, kinds, kind=chosen.kind if chosen else "",
-                                                   parent=self))
+        return self.open_dialog(dialogs.RuleDialog(self.ops.db, kinds, rule=chosen, parent=self))
 
 
 class CounterTab(QWidget):

@@ -70,6 +70,16 @@ def org_combo(db: Database, name: str, chosen: int | None, *, first: tuple[str, 
     return box
 
 
+def own_phone(db: Database, member_id: int) -> str:
+    """The phone kept on the member's own record (not the resident's): the form shows it so that
+    saving a correction keeps it (an empty field would clear it)."""
+    from chang_shan.accounts.permissions import Perm
+    from chang_shan.party import queries
+
+    with db.reader() as session:
+        return queries.member_to_read(session, member_id, Perm.EDIT).phone or ""
+
+
 class OrgDialog(RecordDialog):
     """新建党组织 (under ``parent``) or 修改党组织 (``node``)."""
 
@@ -176,8 +186,15 @@ class MemberDialog(RecordDialog):
             self.picker.chosen.connect(lambda: self.field_changed("resident_id"))
         else:
             self.form_.add_row("resident_id", "居民", QLabel("　".join(p for p in (row.name, row.address) if p)))
-        self.org = org_combo(db, "org", row.org_id if row else org_id)
+        # A new member with no organisation chosen above starts on a 请选择 line: the first entry
+        # (社区党委) is never right for a member, who belongs to a 党支部 or 党小组.
+        choose = row is None and org_id is None
+        self.org = org_combo(db, "org", row.org_id if row else org_id,
+                             first=("（请选择党支部或党小组）", None) if choose else None)
         self.form_.add_row("org_id", "所在党组织", self.org, required=True)
+        if row is not None:  # the organisation changes through 登记变动 → 调整党组织 (the history shows it)
+            self.org.setEnabled(False)
+            self.form_.set_hint("org_id", "调整所在党组织请用“登记变动 → 调整党组织”。")
         self.joined = date_field("joinedOn", row.joined_on if row else None, empty=True)
         self.form_.add_row("joined_on", "入党日期", self.joined, required=True)
         self.form_.set_hint("joined_on", "即“政治生日”，每年这个月列入今日待办。")
@@ -189,7 +206,8 @@ class MemberDialog(RecordDialog):
         self.form_.add_row("org_relation", "组织关系", self.relation, required=True)
         self.place = line("relationPlace", "组织关系不在本社区时：所在单位或党组织", text=row.relation_place if row else "")
         self.form_.add_row("relation_place", "关系所在", self.place)
-        self.phone = line("phone", "与居民登记的电话不同时填写", length=30)
+        self.phone = line("phone", "与居民登记的电话不同时填写", length=30,
+                          text=own_phone(db, row.id) if row is not None else "")
         self.form_.add_row("phone", "联系电话", self.phone)
         self.note = line("note", length=500, text=detail.note if detail else "")
         self.form_.add_row("note", "备注", self.note)
@@ -223,6 +241,8 @@ class MemberDialog(RecordDialog):
         errors = {}
         if self.detail is None and (self.picker is None or self.picker.resident_id() is None):
             errors["resident_id"] = "请选择居民。"
+        if self.org.currentData() is None:
+            errors["org_id"] = "请选择党员所在的党支部或党小组。"
         if self.joined.value() is None:
             errors["joined_on"] = "请填写入党日期。"
         return errors

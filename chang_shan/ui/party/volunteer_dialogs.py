@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from chang_shan.db.database import Database
     from chang_shan.volunteers.shapes import (
         ItemRow,
+        RuleRow,
         ServiceRow,
         TeamRow,
         VolunteerDetail,
@@ -138,6 +139,8 @@ class VolunteerDialog(RecordDialog):
         self.name = line("name", length=50, text=row.name if row and row.resident_id is None else "")
         self.form_.add_row("name", "姓名", self.name, required=True)
         self.sex = combo("sex", "性别", [(t, c) for t, c in SEXES])
+        if row is not None and row.resident_id is None:
+            set_combo_data(self.sex, next((c for t, c in SEXES if t == row.sex and c), ""))
         self.form_.add_row("sex_code", "性别", self.sex, required=True, column=1)
         self.id_number = line("idNumber", "18 位公民身份号码", length=18)
         self.form_.add_row("id_number", "身份证号", self.id_number)
@@ -222,9 +225,9 @@ class VolunteerDialog(RecordDialog):
             self.action = f"登记志愿者 {who}"
             return registry.register_volunteer(session, data)
         row = self.detail.row
-        if row.resident_id is None:  # a masked number or phone left alone stays as it is
-            data.id_number = data.id_number or ""
-            data.phone = data.phone or ""
+        if row.resident_id is None:  # left empty ("不改请留空"): the registered ones are given back, kept
+            data.id_number = data.id_number or (self.detail.id_number or "")
+            data.phone = data.phone or (row.phone or "")
         self.action = f"修改志愿者 {row.name}"
         registry.update_volunteer(session, row.id, row.version, data)
         return row.id
@@ -492,8 +495,10 @@ class RuleDialog(RecordDialog):
     """积分规则: a kind of service earns so many points per hour and/or per service from a day on
     (the rule before it ends the day before)."""
 
-    def __init__(self, db: Database, kinds: list[str], *, kind: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, kinds: list[str], *, kind: str = "", rule: RuleRow | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(db, title="设置积分规则", parent=parent)
+        kind = rule.kind if rule is not None else kind
         self.kind = QComboBox()
         self.kind.setObjectName("ruleKind")
         self.kind.setEditable(True)
@@ -510,6 +515,9 @@ class RuleDialog(RecordDialog):
         self.per_service.setRange(0, 1000)
         self.per_service.setSuffix(" 分/次")
         self.form_.add_row("points_per_service", "按次数", self.per_service)
+        if rule is not None:  # a change of the rule on view starts from what it gives now
+            self.per_hour.setValue(rule.points_per_hour)
+            self.per_service.setValue(rule.points_per_service)
         self.start = future_date(today())
         self.form_.add_row("start_on", "起用日期", self.start, required=True)
         self.form_.set_hint("start_on", "按服务日期适用规则：这一天及以后的服务按新规则计分，之前的不变。")

@@ -382,7 +382,8 @@ class ServicesTab(ListTab):
         if not self.can_edit or not pending:
             return False
         chosen = [(r.id, r.version) for r in pending]
-        names = "、".join(dict.fromkeys(r.volunteer_name for r in pending))
+        people = list(dict.fromkeys(r.volunteer_name for r in pending))  # the undo menu names a few, not 72
+        names = "、".join(people[:3]) + (f" 等 {len(people)} 人" if len(people) > 3 else "")
         total = sum((r.hours for r in pending), start=0)
         day = today()
 
