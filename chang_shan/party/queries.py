@@ -38,7 +38,7 @@ from chang_shan.party.shapes import (
     PartyHousehold,
     PostRow,
 )
-from chang_shan.population import access
+from chang_shan.population import access, search
 from chang_shan.population.idnumber import mask_phone
 from chang_shan.population.pinyin import sort_key
 from chang_shan.population.residents import age_on
@@ -214,8 +214,10 @@ def members(session: Session, *, org_id: int | None = None, include_sub: bool = 
     if text:
         like = f"%{text}%"
         spelled = f"%{text.lower().replace(' ', '')}%"
+        found = search.compile_text(session, text)  # the resident search: 拼音首字母 (qyg), full pinyin …
         query = query.where(or_(Resident.name.like(like), func.replace(Resident.name_pinyin, " ", "").like(spelled),
-                                place.household.room.like(like), PartyOrg.name.like(like)))
+                                place.household.room.like(like), PartyOrg.name.like(like),
+                                *([found.condition(Resident.id)] if found is not None else [])))
     results = list(session.execute(query))
     results.sort(key=lambda r: (r.org_sort, r.PartyMember.org_id, r.name_pinyin or sort_key(r.name), r.PartyMember.id))
     return _rows(session, results, today)

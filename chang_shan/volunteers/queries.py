@@ -30,7 +30,7 @@ from chang_shan.db.models.volunteers import (
     VolunteerTeamMember,
 )
 from chang_shan.errors import NotFound
-from chang_shan.population import access
+from chang_shan.population import access, search
 from chang_shan.population.addresses import household_address
 from chang_shan.population.idnumber import mask, mask_phone
 from chang_shan.population.query import age_on
@@ -167,8 +167,10 @@ def volunteers(session: Session, *, team_id: int | None = None, kind: str | None
     text = (text or "").strip()
     if text:
         like = f"%{text}%"
+        found = search.compile_text(session, text)  # resident volunteers: 拼音首字母 (zlj), full pinyin …
         query = query.where(or_(NAME.like(like), Resident.name_pinyin.like(like.lower()), Volunteer.number.like(like),
-                                PHONE.like(like), Volunteer.organisation.like(like), Volunteer.school.like(like)))
+                                PHONE.like(like), Volunteer.organisation.like(like), Volunteer.school.like(like),
+                                *([found.condition(Resident.id)] if found is not None else [])))
     narrow = bool(text) or team_id is not None or kind is not None
     return _rows(session, query.order_by(Volunteer.number), today=today, all_rows=not narrow)
 

@@ -93,6 +93,9 @@ def test_organisation_relationship_and_moving_between_organisations(pdb: Databas
         assert [r.name for r in queries.members(s, org_id=o.branch1, today=TODAY)] == ["王淑芬", "张立春"]
         assert [r.name for r in queries.members(s, org_id=o.group1, today=TODAY)] == []
         assert [r.name for r in queries.members(s, org_id=o.branch1, include_sub=False, text="wangshu", today=TODAY)] == ["王淑芬"]
+        # 拼音首字母 as on the 万家数据库 (the resident search)
+        assert [r.name for r in queries.members(s, org_id=o.branch1, text="wsf", today=TODAY)] == ["王淑芬"]
+        assert [r.name for r in queries.members(s, org_id=o.branch1, text="ZLC", today=TODAY)] == ["张立春"]
 
 
 def test_leaving_ends_the_posts_and_blocks_further_changes(pdb: Database, party_office: PartyOffice) -> None:

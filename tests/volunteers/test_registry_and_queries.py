@@ -85,6 +85,7 @@ def test_teams_memberships_and_leaving(vdb, world) -> None:  # noqa: ANN001
         assert (patrol.leaders, patrol.member_count) == ("张伟（副队长）", 2)
         assert queries.team_choices(s) == [(world.care, "关爱老人服务队"), (world.patrol, "义务巡逻队")]
         assert queries.volunteers(s, text="张伟")[0].teams == "关爱老人服务队、义务巡逻队"
+        assert [r.name for r in queries.volunteers(s, text="zw")] == ["张伟"]  # 拼音首字母, as on 万家数据库
         assert [r.name for r in queries.volunteers(s, team_id=world.patrol)] == ["张伟", "刘明"]
     with vdb.transaction("退出") as s:
         registry.leave(s, world.zhang_wei, date(2025, 3, 18), today=TODAY)
