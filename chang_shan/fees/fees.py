@@ -31,6 +31,7 @@ from chang_shan.db.numbering import yearly_number
 from chang_shan.fees.amounts import amount_into, fee_due
 from chang_shan.fees.queries import (
     arrears,
+    filter_fees,
     household_fees,
     paid_fen,
     payment_detail,
@@ -44,7 +45,7 @@ from chang_shan.population import access
 from chang_shan.population.text import clean_name, clean_text
 
 __all__ = [
-    "arrears", "fee_due", "household_fees", "payment_detail", "payments", "rate_for", "rates", "record_payment",
+    "arrears", "fee_due", "filter_fees", "household_fees", "payment_detail", "payments", "rate_for", "rates", "record_payment",
     "set_rate", "void_payment", "year_summary",
 ]
 

@@ -130,7 +130,7 @@ def household_fees(
     rows = []
     for r in session.execute(query):
         address = household_address(r.building, r.unit, r.room, r.kind)
-        if needle and needle not in address and needle not in (r.head or ""):
+        if needle and not _matches(needle, address, r.head or ""):
             continue
         p = paid.get(r.id, _Paid(0, 0, None))
         amount = yuan(p.fen)
@@ -154,8 +154,22 @@ def arrears(session: Session, year: int, *, grid: int | None = None, building: i
     return household_fees(session, year, grid=grid, building=building, status=OWING, text=text)
 
 
-def year_summary(session: Session, year: int) -> YearSummary:
-    rows = household_fees(session, year)
+def _matches(needle: str, address: str, head: str) -> bool:
+    return needle in address or needle in head
+
+
+def filter_fees(rows: list[FeeRow], *, status: str | None = None, text: str = "") -> list[FeeRow]:
+    """``household_fees``'s own filters applied to rows already made (the 物业费 tab makes the
+    year's rows once for the list and the totals)."""
+    needle = (text or "").strip()
+    return [r for r in rows if (status is None or r.status == status)
+            and (not needle or _matches(needle, r.address, r.head_name))]
+
+
+def year_summary(session: Session, year: int, *, rows: list[FeeRow] | None = None) -> YearSummary:
+    """The year's totals over every household (``rows``: ``household_fees(session, year)`` if
+    the caller has made them already)."""
+    rows = household_fees(session, year) if rows is None else rows
     billed = [r for r in rows if r.due is not None]
     counts = dict(session.execute(
         select(PropertyFeePayment.voided_on.is_(None), func.count()).where(PropertyFeePayment.year == year)

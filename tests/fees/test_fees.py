@@ -170,6 +170,12 @@ def test_arrears_and_the_year_summary(fdb: Database, office: Office) -> None:
         assert [r.household_id for r in fees.household_fees(s, 2026, text="2单元")] == [town.h301]
         assert len(fees.arrears(s, 2025)) == 4  # nothing paid for 2025
         summary = fees.year_summary(s, 2026)
+        # the 物业费 tab makes the rows once and filters them: the same as asking with the filters
+        every = fees.household_fees(s, 2026)
+        for status, text in ((OWING, ""), (PAID_UP, ""), (None, "2单元"), (OWING, "刘明"), (None, "")):
+            assert fees.filter_fees(every, status=status, text=text) == fees.household_fees(s, 2026, status=status,
+                                                                                              text=text)
+        assert fees.year_summary(s, 2026, rows=every) == summary
     assert summary.due == Decimal("15.75") + Decimal("14.40") + Decimal("18.36") + Decimal("24.00")
     assert (summary.paid, summary.owed) == (Decimal("25.75"), Decimal("46.76"))
     assert (summary.paid_up, summary.partly_paid, summary.unpaid, summary.payments, summary.voided) == (1, 1, 2, 2, 0)

@@ -128,8 +128,9 @@ class FeesTab(ListTab):
         from chang_shan.fees import queries
 
         year = filters["year"]
-        rows = queries.household_fees(session, year, status=filters["status"], text=filters["text"])
-        return rows, queries.year_summary(session, year)
+        every = queries.household_fees(session, year)  # once for the list and the year's totals
+        rows = queries.filter_fees(every, status=filters["status"], text=filters["text"])
+        return rows, queries.year_summary(session, year, rows=every)
 
     def extra_loaded(self, s: YearSummary) -> None:
         self.year_summary = s
