@@ -117,6 +117,10 @@ def reads(on: date, ledger_volunteer: int) -> dict[str, Callable[[Session], Any]
     year = on.year
     years = [year - 2, year - 1, year]
 
+    def fees_tab_load(s: Session, year: int) -> Any:  # as ui/governance/fees_tab.FeesTab.load does
+        every = fee_queries.household_fees(s, year)
+        return fee_queries.filter_fees(every, status=None, text=""), fee_queries.year_summary(s, year, rows=every)
+
     def section(key: str) -> Callable[[Session], Any]:
         [found] = [s for s in registry.sections() if s.key == key]
         return lambda s: registry.most_urgent_first(found.provider(s, on))
@@ -125,8 +129,7 @@ def reads(on: date, ledger_volunteer: int) -> dict[str, Callable[[Session], Any]
         "fees.household_fees(year)": lambda s: fee_queries.household_fees(s, year),
         "fees.arrears(year)": lambda s: fee_queries.arrears(s, year),
         "fees.year_summary(year)": lambda s: fee_queries.year_summary(s, year),
-        "物业费 tab (household_fees + year_summary)":
-            lambda s: (fee_queries.household_fees(s, year, status=None, text=""), fee_queries.year_summary(s, year)),
+        "物业费 tab (household_fees + year_summary)": lambda s: fees_tab_load(s, year),
         "volunteers.volunteers()": lambda s: volunteer_queries.volunteers(s),
         "volunteers.top_volunteers(year)": lambda s: volunteer_queries.top_volunteers(s, year),
         "volunteers.ledger(v)": lambda s: volunteer_queries.ledger(s, ledger_volunteer),
