@@ -201,3 +201,25 @@ def test_toolbars_fit_beside_the_sidebar_at_1366(qtbot, operations, party_desk: 
                     shown = [a for a in bar.actions() if a.isVisible() and not a.isSeparator()]
                     assert shown and all(bar.widgetForAction(a).isVisible() for a in shown), \
                         (type(view).__name__, [a.text() for a in shown if not bar.widgetForAction(a).isVisible()])
+
+
+def test_a_refused_study_day_grows_the_dialog_so_no_hint_covers_a_row(qtbot, operations, party_desk: PartyDesk) -> None:  # noqa: ANN001
+    screen = open_screen(qtbot, operations, "study")
+    first = screen.study.new_day()
+    first.org.setCurrentIndex(first.org.findData(party_desk.branch))
+    first.topic.setText("学习党章")
+    assert first.save()
+    wait_idle(qtbot, screen)
+    again = screen.study.new_day()  # the same branch, the same day: refused under 日期, banner on top
+    again.org.setCurrentIndex(again.org.findData(party_desk.branch))
+    again.topic.setText("学习党章")
+    again.show()
+    qtbot.waitExposed(again)
+    again.setMinimumSize(200, 300)  # its own minimum (as every dialog sets), smaller than the rows need
+    again.resize(again.width(), 300)
+    before = again.height()
+    assert not again.save()
+    assert again.banner_text() and again.form_.error_text("held_on")
+    needed = again.layout().totalMinimumSize().height()
+    assert needed > before  # the banner and the message need more than the dialog had …
+    assert again.height() >= min(needed, again.screen().availableGeometry().height())  # … and got it

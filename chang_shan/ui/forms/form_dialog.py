@@ -122,12 +122,32 @@ class FormDialog(QDialog):
         self.form.show_errors(errors, only=self._touched)
         if not errors and self.banner.property("summary"):
             self.hide_banner()
+        self.grow_to_fit()
 
     # -- banner -------------------------------------------------------------------------------
     def show_banner(self, message: str, *, summary: bool = False) -> None:
         self.banner.setText(message)
         self.banner.setProperty("summary", summary)
         self.banner.show()
+        self.grow_to_fit()
+
+    def grow_to_fit(self) -> None:
+        """Grow (within the screen) when a banner or messages under the fields need more room than
+        the dialog has: a dialog with its own minimum size would otherwise squeeze its rows until
+        a hint is drawn over the field above it."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalMinimumSize()
+        width, height = needed.width(), needed.height()
+        screen = self.screen()
+        if screen is not None:  # never beyond the screen
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height())
+        width, height = max(width, self.width()), max(height, self.height())  # only grow
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
 
     def hide_banner(self) -> None:
         self.banner.clear()
@@ -147,6 +167,7 @@ class FormDialog(QDialog):
             self.show_banner("\n".join(elsewhere.values()))
         elif on_fields:
             self.show_banner(f"有 {len(on_fields)} 处需要改正（见标红的项目），改正后再保存。", summary=True)
+        self.grow_to_fit()
         first = self.form.first_in_order(on_fields)
         if first is not None:
             self.form.focus_field(first)
