@@ -35,7 +35,7 @@ class FeesTab(ListTab):
     TITLE = "物业费"
     NAME = "fees"
     STRETCH = 0
-    LIST_SHARE = 0.68
+    LIST_SHARE = 0.64
     SPLIT = Qt.Orientation.Horizontal
 
     def __init__(self, ops: Any, parent: QWidget | None = None) -> None:
@@ -49,10 +49,10 @@ class FeesTab(ListTab):
             Column("住址", lambda r: r.address, "10号楼4单元1502"),
             Column("网格", lambda r: r.grid_name, "第十网格"),
             Column("户主", lambda r: r.head_name, "欧阳春花"),
-            Column("面积（㎡）", lambda r: r.area, "面积（㎡）", right=True, kind="decimal"),
-            Column("应缴（元）", lambda r: r.due, "应缴（元）", right=True, kind="decimal"),
-            Column("已缴（元）", lambda r: r.paid, "已缴（元）", right=True, kind="decimal"),
-            Column("欠缴（元）", owed_cell, "面积未登记", right=True),
+            Column("面积㎡", lambda r: r.area, "1,234.56", right=True, kind="decimal"),
+            Column("应缴元", lambda r: r.due, "1,234.56", right=True, kind="decimal"),
+            Column("已缴元", lambda r: r.paid, "1,234.56", right=True, kind="decimal"),
+            Column("欠缴元", owed_cell, "面积未登记", right=True),
             Column("状态", lambda r: r.status, "面积未登记"),
         )
 
