@@ -23,12 +23,24 @@ _LOOK_AT = 50  # stored numbers looked at for the highest all-digit serial
 
 
 def next_serial(session: Session, column: Any, prefix: str, width: int) -> str:
-    """``prefix`` + the serial after the highest stored ``prefix…`` number, ``width`` digits."""
-    rows = session.scalars(
-        select(column).where(column.startswith(prefix, autoescape=True), func.length(column) > len(prefix))
-        .order_by(func.length(column).desc(), column.desc()).limit(_LOOK_AT)
-    )
-    last = next((int(tail) for value in rows if (tail := value[len(prefix):]).isascii() and tail.isdigit()), 0)
+    """``prefix`` + the serial after the highest stored ``prefix…`` number, ``width`` digits.
+
+    The numbers of the prefix are an index range (``prefix`` ≤ number < the prefix with its last
+    character moved on), so the look-up reads that range of the column's unique index, not the
+    table: 3–5 ms rather than 6–21 ms for a street office's 23,000–46,000 numbers a year
+    (docs/benchmarks.md)."""
+    in_range = (column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1), func.length(column) > len(prefix))
+    lengths = session.scalars(
+        select(func.length(column)).where(*in_range).distinct().order_by(func.length(column).desc())
+    ).all()
+    last = 0
+    for length in lengths:  # the longest first; a length holding only other texts is passed over
+        rows = session.scalars(
+            select(column).where(*in_range, func.length(column) == length).order_by(column.desc()).limit(_LOOK_AT)
+        )
+        last = next((int(tail) for value in rows if (tail := value[len(prefix):]).isascii() and tail.isdigit()), 0)
+        if last:
+            break
     return f"{prefix}{last + 1:0{width}d}"
 
 
