@@ -76,7 +76,13 @@ from chang_shan.db.models import Household, PartyMember  # noqa: E402
 from chang_shan.db.models.deliberation import DeliberationMatter  # noqa: E402
 from chang_shan.db.models.fees import PropertyFeePayment  # noqa: E402
 from chang_shan.db.models.mediation import MediationCase  # noqa: E402
-from chang_shan.db.models.volunteers import Volunteer, VolunteerPointEntry, VolunteerRewardItem  # noqa: E402
+from chang_shan.db.models.volunteers import (  # noqa: E402
+    Volunteer,
+    VolunteerPointEntry,
+    VolunteerRedemption,
+    VolunteerRewardItem,
+)
+from chang_shan.db.numbering import yearly_number  # noqa: E402
 from chang_shan.deliberation import queries as deliberation_queries  # noqa: E402
 from chang_shan.demo.builder import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER  # noqa: E402
 from chang_shan.errors import DomainError  # noqa: E402
@@ -138,6 +144,9 @@ def reads(on: date, ledger_volunteer: int) -> dict[str, Callable[[Session], Any]
         "mediation.cases()": lambda s: mediation_queries.cases(s),
         "deliberation.matters()": lambda s: deliberation_queries.matters(s),
         "indicators.dashboard(3 years)": lambda s: indicators.dashboard(s, years, today=on),
+        "numbering: next 积分兑换 number (DH)": lambda s: yearly_number(s, VolunteerRedemption.number, "DH", year),
+        "numbering: next 物业费 receipt (WY)":
+            lambda s: yearly_number(s, PropertyFeePayment.receipt_number, "WY", year, width=5),
     }
     for key in TODAY_KEYS:
         calls[f"today: {key}"] = section(key)
