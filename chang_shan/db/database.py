@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,6 +27,13 @@ ACTOR_KEY = "chang_shan.actor"
 SCHEMA_HEAD = "0007"
 # A versioned row (``version_id_col``) was changed by someone else between reading and writing.
 STALE_MESSAGE = "记录已被他人修改，请刷新后再试。"
+DUPLICATE_MESSAGE = "另一处刚刚保存了相同的编号或唯一项，这次没有保存。请再保存一次。"
+
+
+def unique_violation(exc: IntegrityError) -> bool:
+    """A unique index refused the row (SQLite's message; PostgreSQL's SQLSTATE 23505)."""
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 RESTORE_STAGING = ".restore-staging"  # chang_shan.backup.restore.STAGING
 
 
@@ -121,6 +128,12 @@ class Database:
                     yield session
             except StaleDataError as exc:  # a versioned row changed under us (another workstation)
                 raise DomainError(STALE_MESSAGE) from exc
+            except IntegrityError as exc:
+                if not unique_violation(exc):
+                    raise
+                # Two workstations took the same new number (YS…, WY…) at the same moment on a server
+                # database: the unique index refused the second. Saving again takes the next number.
+                raise DomainError(DUPLICATE_MESSAGE) from exc
 
     @contextmanager
     def reader(self, *, actor: Any = None) -> Iterator[Session]:
