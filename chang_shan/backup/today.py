@@ -66,5 +66,5 @@ def backup_due(session: Session, on: date) -> list[TodayItem]:
     due = since + timedelta(days=interval)
     return [TodayItem(None, "数据备份", said + "，请插入U盘，用“文件 → 备份到U盘…”备份", due, (on - due).days, TARGET)]
 
-register_section("backup_due", "备份提醒", backup_due, order=90, perm=BACKUP_PERM,
+register_section("backup_due", "备份提醒", backup_due, order=900, perm=BACKUP_PERM,
                  note=lambda session, _on: f"超过 {get_setting(session, INTERVAL_KEY)} 天没有核对过的备份")
