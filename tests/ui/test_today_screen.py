@@ -184,7 +184,10 @@ def test_the_overview_jumps_to_a_section_and_choices_survive_a_reload(qtbot, ope
     register_section("test_many", "很多事项", lambda _s, _on: many, order=15, perm=Perm.VIEW)
     try:
         screen = open_screen(qtbot, operations)
-        assert screen.overview.text().startswith(  # (later ledgers' sections follow)
+        # each link's characters are joined (U+2060, no-break spaces) so a line never breaks inside one
+        shown = screen.overview.text().replace("\u2060", "").replace("\u00a0", " ")
+        assert "\u2060" in screen.overview.text() and screen.overview.wordWrap()
+        assert shown.startswith(  # (later ledgers' sections follow)
             '共 <b>83</b> 项：<a href="#overdue_visits" style="color: #1f3f66;">逾期随访 2</a>　·　'
             '<a href="#test_many" style="color: #1f3f66;">很多事项 80</a>　·　'
             '<span style="color: #777777;">久未走访 无</span>　·　'

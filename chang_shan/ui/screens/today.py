@@ -141,6 +141,7 @@ class TodayScreen(QWidget):
         self.overview = QLabel()
         self.overview.setObjectName("todayOverview")
         self.overview.setTextFormat(Qt.TextFormat.RichText)
+        self.overview.setWordWrap(True)
         self.overview.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                               | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.overview.linkActivated.connect(lambda link: self.jump_to(link.removeprefix("#")))
@@ -263,9 +264,11 @@ class TodayScreen(QWidget):
     def _overview_html(today_list: TodayList) -> str:
         if not today_list.sections:
             return "没有可以查看的待办事项。"
+        # Each section's link is kept whole (word joiners between its characters: Qt breaks
+        # Chinese text anywhere); the line wraps between them (16 sections do not fit one line).
         links = "　·　".join(
-            f'<a href="#{s.key}" style="color: #1f3f66;">{escape(s.title)} {s.count:,}</a>' if s.count
-            else f'<span style="color: #777777;">{escape(s.title)} 无</span>'
+            f'<a href="#{s.key}" style="color: #1f3f66;">{_unbroken(f"{s.title} {s.count:,}")}</a>' if s.count
+            else f'<span style="color: #777777;">{_unbroken(f"{s.title} 无")}</span>'
             for s in today_list.sections
         )
         return f"共 <b>{today_list.total:,}</b> 项：{links}"
@@ -324,3 +327,9 @@ class TodayScreen(QWidget):
     def section_items(self) -> dict[str, QTreeWidgetItem]:
         return {self.tree.topLevelItem(r).data(0, KEY_ROLE): self.tree.topLevelItem(r)
                 for r in range(self.tree.topLevelItemCount())}
+
+
+def _unbroken(text: str) -> str:
+    """``text`` escaped, with a word joiner (U+2060) between characters and no-break spaces."""
+    return "\u2060".join(escape(char) for char in text.replace(" ", "\u00a0"))
+
