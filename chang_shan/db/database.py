@@ -24,7 +24,7 @@ ACTOR_KEY = "chang_shan.actor"
 
 # The newest Alembic revision this program knows (tests/db checks it against the scripts).
 # Knowing it here lets a normal start skip importing Alembic at all.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0009"
 # A versioned row (``version_id_col``) was changed by someone else between reading and writing.
 STALE_MESSAGE = "记录已被他人修改，请刷新后再试。"
 DUPLICATE_MESSAGE = "另一处刚刚保存了相同的编号或唯一项，这次没有保存。请再保存一次。"
